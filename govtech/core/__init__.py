@@ -1,0 +1,1 @@
+"""Shared pieces: reference data, audit trail, security, errors, i18n helpers."""

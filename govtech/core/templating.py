@@ -1,0 +1,74 @@
+"""Template globals and filters: menu, locale, yen and date formatting, pagination links."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from govtech.accounts.forms import ConfirmForm
+from govtech.core.nav import nav_for
+from govtech.core.web import get_locale_code
+
+
+def yen(value) -> str:
+    """¥1,234,567 (both locales write yen the same way)."""
+    if value is None:
+        return "—"
+    return "¥" + format_decimal(round(value), format="#,##0")
+
+
+def number(value, digits: int = 0) -> str:
+    """A grouped number in the UI locale."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def day(value) -> str:
+    """A date in the UI locale (2026年4月1日 / Apr 1, 2026)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    if isinstance(value, date):
+        return format_date(value, "medium")
+    return str(value)
+
+
+ROLE_LABELS = {"admin": _l("Administrator"), "coordinator": _l("Coordinator"), "officer": _l("Officer"),
+               "professional": _l("Professional")}
+
+
+def role_label(role: str) -> str:
+    """The translated name of a role."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def page_url(page: int) -> str:
+    """The current URL with another page number, keeping the filters."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def sort_url(column: str) -> str:
+    """The current URL sorted by a column; clicking twice reverses the order."""
+    args = request.args.to_dict()
+    current = args.get("sort", "")
+    args["sort"] = ("-" + column) if current == column else column
+    args.pop("page", None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app) -> None:
+    """Expose the helpers to Jinja."""
+    app.jinja_env.filters.update(yen=yen, number=number, day=day, role_label=role_label)
+    app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url)
+
+    @app.context_processor
+    def _globals():
+        role = current_user.role if current_user and current_user.is_authenticated else None
+        return {"nav_items": nav_for(role), "lang": get_locale_code(), "action_form": ConfirmForm()}

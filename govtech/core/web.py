@@ -1,0 +1,54 @@
+"""Small helpers shared by every blueprint's routes: transactions, form errors, locale, redirects."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from govtech.core.errors import DomainError
+from govtech.extensions import db
+
+
+def commit() -> None:
+    """Commit the request's unit of work (the one commit per request)."""
+    db.session.commit()
+
+
+def apply_field_errors(form, exc: DomainError) -> None:
+    """Show a domain error next to the fields it names, or on the form when it names none."""
+    placed = False
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+            placed = True
+    form.form_errors = list(getattr(form, "form_errors", [])) + ([] if placed else [exc.message])
+    if placed and exc.message not in exc.fields.values():
+        form.form_errors.append(exc.message)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only local paths are accepted as a post-login redirect (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def select_locale() -> str:
+    """The user's remembered language, else the session's, else Japanese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    lang = session.get("lang")
+    return lang if lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def get_locale_code() -> str:
+    """'ja' or 'en' for the current request."""
+    locale = get_locale()
+    return locale.language if locale else "ja"
