@@ -1,9 +1,10 @@
 """Small helpers shared by every blueprint's routes: transactions, form errors, locale, redirects."""
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -42,6 +43,9 @@ def safe_next_url(target: str | None) -> str | None:
 def select_locale() -> str:
     """The user's remembered language, else the session's, else Japanese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background jobs: GOVTECH_LANG or the default
+        lang = os.environ.get("GOVTECH_LANG", "")
+        return lang if lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     lang = session.get("lang")

@@ -6,6 +6,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -21,13 +22,15 @@ class PostgresCluster:
     """initdb + pg_ctl in a temporary directory; as root, the server runs as the `postgres` user."""
 
     def __init__(self, base: Path):
+        self.run_as = "postgres" if os.geteuid() == 0 else None
+        if self.run_as:
+            # pytest's tmp dirs are private to root; the server user needs a directory of its own.
+            base = Path(tempfile.mkdtemp(prefix="govtech-pg-"))
+            base.chmod(0o755)
         self.base = Path(base)
         self.data = self.base / "data"
         self.socket_dir = self.base / "sock"
         self.bindir = _bindir()
-        self.run_as = None
-        if os.geteuid() == 0:
-            self.run_as = "postgres"
 
     def available(self) -> bool:
         """True when the server binaries (and, as root, a non-root user to run them) exist."""
@@ -44,7 +47,10 @@ class PostgresCluster:
         cmd = list(args)
         if self.run_as:
             cmd = ["runuser", "-u", self.run_as, "--"] + cmd
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}): {result.stderr or result.stdout}")
+        return result
 
     def start(self) -> None:
         """initdb and start the server on a private socket directory."""
@@ -63,8 +69,10 @@ class PostgresCluster:
         """Stop the server (fast mode)."""
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             pass
+        if self.run_as:
+            shutil.rmtree(self.base, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         """Create a database and return its SQLAlchemy URL (psycopg 3 over the socket)."""
