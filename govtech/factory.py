@@ -61,9 +61,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def _enable_sqlite_pragmas(app: Flask) -> None:
-    """SQLite: enforce foreign keys, WAL for concurrent readers, wait for locks instead of failing."""
+    """SQLite: foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for requests that write.
+
+    SQLite ignores SELECT … FOR UPDATE, so a request that reads then writes (join a tender, appoint a
+    candidate) could act on a stale read. Taking the write lock at BEGIN for POST/PUT/PATCH/DELETE requests
+    serialises writers; readers (GET) stay concurrent under WAL.
+    """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    from flask import has_request_context, request
     from sqlalchemy import event
 
     with app.app_context():
@@ -74,8 +80,17 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute("PRAGMA busy_timeout=15000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            raw = conn.connection.dbapi_connection
+            if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+                raw.isolation_level = None  # we issue BEGIN ourselves
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                raw.isolation_level = ""  # pysqlite's default: BEGIN right before the first write
 
 
 def register_blueprints(app: Flask) -> None:
