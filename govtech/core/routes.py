@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -17,7 +18,8 @@ from sqlalchemy import text
 from govtech.accounts import services as account_services
 from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import public, role_required
-from govtech.core import queries
+from govtech.core import jobs, queries
+from govtech.core import notifications as notification_service
 from govtech.core.web import commit, safe_next_url
 from govtech.extensions import db
 
@@ -85,3 +87,38 @@ def audit():
 def municipalities():
     """The 62 municipalities (reference data)."""
     return render_template("core/municipalities.html", municipalities=queries.municipalities())
+
+
+@bp.route("/notifications")
+def notifications():
+    """The signed-in user's notifications, newest first."""
+    page = notification_service.page_for(current_user.id, page=request.args.get("page", 1, type=int))
+    return render_template("core/notifications.html", page=page)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+def notifications_read():
+    """Mark all as read."""
+    if ConfirmForm().validate_on_submit():
+        notification_service.mark_all_read(current_user.id)
+        commit()
+    return redirect(url_for("core.notifications"))
+
+
+def _visible_job(job_id: int) -> jobs.Job:
+    job = db.session.get(jobs.Job, job_id)
+    if job is None or not (job.created_by == current_user.id or current_user.role in ("coordinator", "admin")):
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+def job_status(job_id: int):
+    """Progress page of a background job (polls the JSON below; works without JavaScript by reloading)."""
+    return render_template("core/job.html", job=_visible_job(job_id))
+
+
+@bp.route("/jobs/<int:job_id>.json")
+def job_status_json(job_id: int):
+    """Job status for the progress bar."""
+    return jobs.as_dict(_visible_job(job_id))

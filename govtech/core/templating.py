@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from govtech.accounts.forms import ConfirmForm
 from govtech.core.nav import nav_for
+from govtech.core.notifications import unread_count
 from govtech.core.web import get_locale_code
 
 
@@ -70,5 +71,7 @@ def register_template_helpers(app) -> None:
 
     @app.context_processor
     def _globals():
-        role = current_user.role if current_user and current_user.is_authenticated else None
-        return {"nav_items": nav_for(role), "lang": get_locale_code(), "action_form": ConfirmForm()}
+        signed_in = bool(current_user and current_user.is_authenticated)
+        role = current_user.role if signed_in else None
+        return {"nav_items": nav_for(role), "lang": get_locale_code(), "action_form": ConfirmForm(),
+                "unread_notifications": unread_count(current_user.id) if signed_in else 0}

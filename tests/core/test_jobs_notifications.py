@@ -1,0 +1,63 @@
+"""Background jobs report progress and outcome; notifications reach their user once, in their language."""
+from __future__ import annotations
+
+import time
+
+from govtech.core import jobs, notifications
+from govtech.core.errors import ValidationFailed
+from govtech.extensions import db
+from tests.conftest import csrf_token
+
+
+def _count_job(ctx, payload):
+    for i in range(payload["n"]):
+        ctx.progress(i + 1, payload["n"])
+    if payload.get("fail"):
+        raise ValidationFailed("line 3: bad value")
+    return {"summary": f"{payload['n']} rows", "redirect": "/"}
+
+
+def test_a_threaded_job_runs_and_its_owner_sees_the_result(app, make_user, login_as):
+    jobs.register_job("test.count", _count_job)
+    user = make_user(role="officer")
+    client = login_as(user)
+    job = jobs.submit(kind="test.count", user=user, payload={"n": 500})
+    db.session.commit()
+    jobs.start(job.id)  # a real background thread
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        status = client.get(f"/jobs/{job.id}.json").get_json()
+        if status["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert status == {"id": job.id, "kind": "test.count", "status": "done", "progress": 500, "total": 500,
+                      "result": {"summary": "500 rows", "redirect": "/"}, "error": None}
+    assert "500 rows" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_a_failed_job_keeps_its_error_and_others_cannot_see_it(app, make_user, login_as):
+    jobs.register_job("test.count", _count_job)
+    owner, stranger = make_user(role="officer"), make_user(role="officer", municipality="13112")
+    app.config["JOBS_INLINE"] = True
+    job = jobs.submit(kind="test.count", user=owner, payload={"n": 5, "fail": True})
+    db.session.commit()
+    jobs.start(job.id)
+    db.session.expire_all()
+    assert db.session.get(jobs.Job, job.id).status == "failed"
+    assert db.session.get(jobs.Job, job.id).error == "line 3: bad value"
+    client = login_as(stranger)
+    assert client.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_notifications_are_deduplicated_translated_and_marked_read(app, make_user, login_as):
+    user = make_user(role="officer")
+    for _ in range(2):
+        notifications.notify([user.id], kind="test", message="A new joint tender is open: %(title)s",
+                             params={"title": "eラーニング"}, link="/", dedupe_key="tender:1")
+    db.session.commit()
+    assert notifications.unread_count(user.id) == 1
+    client = login_as(user)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "eラーニング" in page
+    client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/notifications")})
+    assert notifications.unread_count(user.id) == 0
