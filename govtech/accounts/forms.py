@@ -5,10 +5,15 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
+def strip(value):
+    """Trim pasted whitespace."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()], filters=[strip])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     submit = SubmitField(_l("Sign in"))
 
@@ -17,7 +22,7 @@ class RegisterForm(FlaskForm):
     """Self-registration of a digital professional."""
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
     password = PasswordField(_l("Password (12 characters or more)"), validators=[DataRequired(), Length(12, 128)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("Passwords differ."))])
@@ -41,7 +46,7 @@ class UserCreateForm(FlaskForm):
     """An admin creates an officer, coordinator or admin account."""
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
     role = SelectField(_l("Role"), choices=[("officer", _l("Officer")), ("coordinator", _l("Coordinator")),
                                            ("admin", _l("Administrator"))])
     municipality = SelectField(_l("Municipality (officers only)"), validators=[Optional()], choices=[])
