@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 416d983c164a
+Revision ID: 5ba8a272f835
 Revises: 
-Create Date: 2026-11-23 15:16:28.387941
+Create Date: 2026-11-23 15:20:28.407634
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '416d983c164a'
+revision = '5ba8a272f835'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -142,6 +142,54 @@ def upgrade():
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_job_created_by'), ['created_by'], unique=False)
 
+    op.create_table('joint_tender',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('specification', sa.Text(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('unit', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('survey_deadline', sa.DateTime(), nullable=False),
+    sa.Column('bid_deadline', sa.DateTime(), nullable=True),
+    sa.Column('contract_start', sa.Date(), nullable=True),
+    sa.Column('contract_end', sa.Date(), nullable=True),
+    sa.Column('award_method', sa.String(length=16), nullable=False),
+    sa.Column('price_weight', sa.Integer(), nullable=False),
+    sa.Column('quality_weight', sa.Integer(), nullable=False),
+    sa.Column('allocation_rule', sa.String(length=12), nullable=False),
+    sa.Column('mix_equal', sa.Integer(), nullable=False),
+    sa.Column('mix_quantity', sa.Integer(), nullable=False),
+    sa.Column('mix_population', sa.Integer(), nullable=False),
+    sa.Column('rounding_remainder_jpy', sa.Integer(), nullable=True),
+    sa.Column('allocated_at', sa.DateTime(), nullable=True),
+    sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('retender_of_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("allocation_rule <> 'mix' OR mix_equal + mix_quantity + mix_population = 100", name=op.f('ck_joint_tender_mix_sums_to_100')),
+    sa.CheckConstraint("allocation_rule IN ('quantity','equal','population','mix')", name=op.f('ck_joint_tender_allocation_rule')),
+    sa.CheckConstraint("award_method = 'combined' OR (price_weight = 100 AND quality_weight = 0)", name=op.f('ck_joint_tender_lowest_price_weights')),
+    sa.CheckConstraint("award_method IN ('lowest_price','combined')", name=op.f('ck_joint_tender_award_method')),
+    sa.CheckConstraint("state IN ('survey_open','survey_closed','spec_drafting','tendering','evaluating','awarded','contracting','active','closed','cancelled','failed')", name=op.f('ck_joint_tender_state')),
+    sa.CheckConstraint('fiscal_year BETWEEN 2000 AND 2100', name=op.f('ck_joint_tender_fiscal_year')),
+    sa.CheckConstraint('mix_equal >= 0 AND mix_quantity >= 0 AND mix_population >= 0', name=op.f('ck_joint_tender_mix_non_negative')),
+    sa.CheckConstraint('price_weight >= 0 AND quality_weight >= 0 AND price_weight + quality_weight = 100', name=op.f('ck_joint_tender_weights')),
+    sa.CheckConstraint('retender_of_id IS NULL OR retender_of_id <> id', name=op.f('ck_joint_tender_retender_not_self')),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_joint_tender_category_id_category')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_joint_tender_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['retender_of_id'], ['joint_tender.id'], name=op.f('fk_joint_tender_retender_of_id_joint_tender')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_joint_tender')),
+    sa.UniqueConstraint('retender_of_id', name=op.f('uq_joint_tender_retender_of_id'))
+    )
+    with op.batch_alter_table('joint_tender', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_joint_tender_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_joint_tender_fiscal_year'), ['fiscal_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_joint_tender_state'), ['state'], unique=False)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -236,6 +284,29 @@ def upgrade():
     with op.batch_alter_table('scoring_model', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scoring_model_active'), ['active'], unique=False)
 
+    op.create_table('bid',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=False),
+    sa.Column('vendor_name', sa.String(length=200), nullable=False),
+    sa.Column('unit_price_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('total_jpy', sa.BigInteger(), nullable=False),
+    sa.Column('technical_score', sa.Double(), nullable=True),
+    sa.Column('valid', sa.Boolean(), nullable=False),
+    sa.Column('invalid_reason', sa.Text(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('technical_score IS NULL OR (technical_score >= 0 AND technical_score <= 100)', name=op.f('ck_bid_technical_score')),
+    sa.CheckConstraint('total_jpy > 0', name=op.f('ck_bid_total_positive')),
+    sa.CheckConstraint('unit_price_jpy IS NULL OR unit_price_jpy > 0', name=op.f('ck_bid_unit_price_positive')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_bid_recorded_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tender_id'], ['joint_tender.id'], name=op.f('fk_bid_tender_id_joint_tender'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bid')),
+    sa.UniqueConstraint('id', 'tender_id', name='uq_bid_id_tender'),
+    sa.UniqueConstraint('tender_id', 'vendor_name', name='uq_bid_tender_vendor')
+    )
+    with op.batch_alter_table('bid', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bid_tender_id'), ['tender_id'], unique=False)
+
     op.create_table('match',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('role_id', sa.Integer(), nullable=False),
@@ -265,6 +336,46 @@ def upgrade():
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_match_professional_id'), ['professional_id'], unique=False)
         batch_op.create_index('ix_match_role_status', ['role_id', 'status'], unique=False)
+
+    op.create_table('procurement_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=True),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('requirements', sa.Text(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('unit', sa.String(length=20), nullable=False),
+    sa.Column('budget_jpy', sa.BigInteger(), nullable=False),
+    sa.Column('desired_start', sa.Date(), nullable=True),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('tender_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("(state = 'pooled') = (tender_id IS NOT NULL)", name=op.f('ck_procurement_request_pooled_has_tender')),
+    sa.CheckConstraint("state IN ('draft','submitted','returned','pooled','withdrawn','declined')", name=op.f('ck_procurement_request_state')),
+    sa.CheckConstraint('budget_jpy >= 0', name=op.f('ck_procurement_request_budget_non_negative')),
+    sa.CheckConstraint('fiscal_year BETWEEN 2000 AND 2100', name=op.f('ck_procurement_request_fiscal_year')),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_procurement_request_quantity_positive')),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_procurement_request_category_id_category')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_procurement_request_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_procurement_request_municipality_id_municipality')),
+    sa.ForeignKeyConstraint(['tender_id'], ['joint_tender.id'], name=op.f('fk_procurement_request_tender_id_joint_tender')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurement_request')),
+    sa.UniqueConstraint('external_id', name=op.f('uq_procurement_request_external_id'))
+    )
+    with op.batch_alter_table('procurement_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurement_request_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_request_fiscal_year'), ['fiscal_year'], unique=False)
+        batch_op.create_index('ix_procurement_request_muni_state', ['municipality_id', 'state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_request_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_procurement_request_tender_id'), ['tender_id'], unique=False)
 
     op.create_table('professional_skill',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -301,11 +412,68 @@ def upgrade():
     with op.batch_alter_table('role_requirement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_requirement_role_id'), ['role_id'], unique=False)
 
+    op.create_table('award',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=False),
+    sa.Column('bid_id', sa.Integer(), nullable=False),
+    sa.Column('total_jpy', sa.BigInteger(), nullable=False),
+    sa.Column('unit_price_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('awarded_by_id', sa.Integer(), nullable=True),
+    sa.Column('awarded_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_award_quantity_positive')),
+    sa.CheckConstraint('total_jpy > 0', name=op.f('ck_award_total_positive')),
+    sa.ForeignKeyConstraint(['awarded_by_id'], ['user.id'], name=op.f('fk_award_awarded_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['bid_id', 'tender_id'], ['bid.id', 'bid.tender_id'], name='fk_award_bid_tender'),
+    sa.ForeignKeyConstraint(['tender_id'], ['joint_tender.id'], name=op.f('fk_award_tender_id_joint_tender'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_award')),
+    sa.UniqueConstraint('bid_id', name=op.f('uq_award_bid_id')),
+    sa.UniqueConstraint('tender_id', name=op.f('uq_award_tender_id'))
+    )
+    op.create_table('participation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=True),
+    sa.Column('budget_ceiling_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('allocated_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('rounding_extra_jpy', sa.Integer(), nullable=False),
+    sa.Column('standalone_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('standalone_estimated', sa.Boolean(), nullable=False),
+    sa.Column('savings_jpy', sa.BigInteger(), nullable=True),
+    sa.Column('responded_by_id', sa.Integer(), nullable=True),
+    sa.Column('responded_at', sa.DateTime(), nullable=True),
+    sa.Column('contract_signed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("quantity IS NOT NULL OR NOT (status IN ('interested','confirmed','contracted'))", name=op.f('ck_participation_joined_has_quantity')),
+    sa.CheckConstraint("status IN ('invited','interested','declined','confirmed','withdrawn','contracted')", name=op.f('ck_participation_status')),
+    sa.CheckConstraint('allocated_jpy IS NULL OR allocated_jpy >= 0', name=op.f('ck_participation_allocated_non_negative')),
+    sa.CheckConstraint('budget_ceiling_jpy IS NULL OR budget_ceiling_jpy >= 0', name=op.f('ck_participation_ceiling_non_negative')),
+    sa.CheckConstraint('quantity IS NULL OR quantity > 0', name=op.f('ck_participation_quantity_positive')),
+    sa.CheckConstraint('rounding_extra_jpy >= 0', name=op.f('ck_participation_rounding_non_negative')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_participation_municipality_id_municipality')),
+    sa.ForeignKeyConstraint(['request_id'], ['procurement_request.id'], name=op.f('fk_participation_request_id_procurement_request'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['responded_by_id'], ['user.id'], name=op.f('fk_participation_responded_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tender_id'], ['joint_tender.id'], name=op.f('fk_participation_tender_id_joint_tender'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation')),
+    sa.UniqueConstraint('tender_id', 'municipality_id', name='uq_participation_tender_municipality')
+    )
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participation_municipality_id'), ['municipality_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participation_municipality_id'))
+
+    op.drop_table('participation')
+    op.drop_table('award')
     with op.batch_alter_table('role_requirement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_requirement_role_id'))
 
@@ -315,11 +483,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_professional_skill_professional_id'))
 
     op.drop_table('professional_skill')
+    with op.batch_alter_table('procurement_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurement_request_tender_id'))
+        batch_op.drop_index(batch_op.f('ix_procurement_request_state'))
+        batch_op.drop_index('ix_procurement_request_muni_state')
+        batch_op.drop_index(batch_op.f('ix_procurement_request_fiscal_year'))
+        batch_op.drop_index(batch_op.f('ix_procurement_request_category_id'))
+
+    op.drop_table('procurement_request')
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.drop_index('ix_match_role_status')
         batch_op.drop_index(batch_op.f('ix_match_professional_id'))
 
     op.drop_table('match')
+    with op.batch_alter_table('bid', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bid_tender_id'))
+
+    op.drop_table('bid')
     with op.batch_alter_table('scoring_model', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scoring_model_active'))
 
@@ -339,6 +519,12 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_unread')
 
     op.drop_table('notification')
+    with op.batch_alter_table('joint_tender', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_joint_tender_state'))
+        batch_op.drop_index(batch_op.f('ix_joint_tender_fiscal_year'))
+        batch_op.drop_index(batch_op.f('ix_joint_tender_category_id'))
+
+    op.drop_table('joint_tender')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_created_by'))
 

@@ -1,0 +1,234 @@
+"""Read-side queries for procurement pages, panels and commands (eager loading, no N+1, paginated lists)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from govtech.core.models import Category, Municipality, utcnow
+from govtech.extensions import db
+from govtech.procurement.estimates import curves_by_category
+from govtech.procurement.models import (
+    AWARDED_STATES,
+    JOINED,
+    Award,
+    JointTender,
+    Participation,
+    ProcurementRequest,
+)
+from govtech.procurement.pooling import PoolSuggestion, RequestRecord, suggest_pools
+
+REQUEST_SORTS = {"title": ProcurementRequest.title, "budget": ProcurementRequest.budget_jpy,
+                 "start": ProcurementRequest.desired_start, "updated": ProcurementRequest.updated_at,
+                 "fy": ProcurementRequest.fiscal_year, "state": ProcurementRequest.state}
+TENDER_SORTS = {"title": JointTender.title, "deadline": JointTender.survey_deadline, "state": JointTender.state,
+                "fy": JointTender.fiscal_year, "created": JointTender.created_at, "id": JointTender.id}
+
+
+def _sorted(stmt, sorts: dict, sort: str | None, default):
+    key = (sort or "").lstrip("-")
+    if key not in sorts:
+        return stmt.order_by(*default)
+    column = sorts[key]
+    return stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), default[-1])
+
+
+def request_page(*, user, page: int, per_page: int, state: str | None = None, category: str | None = None,
+                 fiscal_year: int | None = None, municipality_id: int | None = None, q: str | None = None,
+                 sort: str | None = None):
+    """Requests a user may list: officers their municipality's, coordinators every non-draft one."""
+    stmt = select(ProcurementRequest).options(joinedload(ProcurementRequest.municipality),
+                                              joinedload(ProcurementRequest.category))
+    if user.role == "officer":
+        stmt = stmt.where(ProcurementRequest.municipality_id == user.municipality_id)
+    else:
+        stmt = stmt.where(ProcurementRequest.state != "draft")
+        if municipality_id:
+            stmt = stmt.where(ProcurementRequest.municipality_id == municipality_id)
+    if state:
+        stmt = stmt.where(ProcurementRequest.state == state)
+    if category:
+        stmt = stmt.join(Category, Category.id == ProcurementRequest.category_id).where(Category.code == category)
+    if fiscal_year:
+        stmt = stmt.where(ProcurementRequest.fiscal_year == fiscal_year)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(ProcurementRequest.title.like(like), ProcurementRequest.external_id.like(like)))
+    stmt = _sorted(stmt, REQUEST_SORTS, sort, (ProcurementRequest.updated_at.desc(), ProcurementRequest.id.desc()))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def get_request(request_id: int) -> ProcurementRequest | None:
+    """One request with its municipality, category and tender."""
+    return db.session.scalar(select(ProcurementRequest).where(ProcurementRequest.id == request_id).options(
+        joinedload(ProcurementRequest.municipality), joinedload(ProcurementRequest.category),
+        joinedload(ProcurementRequest.tender)))
+
+
+def categories() -> list[Category]:
+    """Active categories in code order."""
+    return list(db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.id)))
+
+
+def fiscal_years() -> list[int]:
+    """Fiscal years that have requests or tenders, newest first."""
+    years = set(db.session.scalars(select(ProcurementRequest.fiscal_year).distinct()))
+    years |= set(db.session.scalars(select(JointTender.fiscal_year).distinct()))
+    return sorted(years, reverse=True)
+
+
+@dataclass
+class PoolView:
+    """A pooling suggestion with its requests loaded for display."""
+
+    suggestion: PoolSuggestion
+    requests: list[ProcurementRequest]
+    category: Category | None
+    fiscal_year: int
+
+    @property
+    def municipalities(self) -> list[Municipality]:
+        seen = {r.municipality.id: r.municipality for r in self.requests}
+        return sorted(seen.values(), key=lambda m: m.code)
+
+
+def poolable_requests(fiscal_year: int | None = None) -> list[ProcurementRequest]:
+    """Submitted requests not yet in a tender (the pooling input), with municipality and category."""
+    stmt = (select(ProcurementRequest).where(ProcurementRequest.state == "submitted",
+                                             ProcurementRequest.tender_id.is_(None))
+            .options(joinedload(ProcurementRequest.municipality), joinedload(ProcurementRequest.category))
+            .order_by(ProcurementRequest.fiscal_year, ProcurementRequest.id))
+    if fiscal_year:
+        stmt = stmt.where(ProcurementRequest.fiscal_year == fiscal_year)
+    return list(db.session.scalars(stmt))
+
+
+def pool_suggestions() -> list[PoolView]:
+    """pooling.suggest_pools over every poolable request, best estimated savings first."""
+    requests = poolable_requests()
+    by_id = {str(r.id): r for r in requests}
+    records = [RequestRecord(id=str(r.id), municipality=r.municipality.code, category=r.category.code,
+                             title=r.title, description=f"{r.description}\n{r.requirements}",
+                             quantity=float(r.quantity), unit=r.unit, budget_jpy=r.budget_jpy,
+                             fiscal_year=r.fiscal_year, desired_start=r.desired_start) for r in requests]
+    curves = {code: curve for code, (curve, _source) in curves_by_category().items()}
+    cats = {c.code: c for c in db.session.scalars(select(Category))}
+    views = []
+    for s in suggest_pools(records, curve=curves):
+        members = [by_id[i] for i in s.request_ids]
+        views.append(PoolView(suggestion=s, requests=members, category=cats.get(s.category),
+                              fiscal_year=members[0].fiscal_year))
+    return views
+
+
+def tender_page(*, page: int, per_page: int, state: str | None = None, category: str | None = None,
+                fiscal_year: int | None = None, q: str | None = None, sort: str | None = None):
+    """All joint tenders, filtered, sorted and paginated (participants loaded in one more query)."""
+    stmt = select(JointTender).options(joinedload(JointTender.category), selectinload(JointTender.participations),
+                                       selectinload(JointTender.award))
+    if state:
+        stmt = stmt.where(JointTender.state == state)
+    if category:
+        stmt = stmt.join(Category, Category.id == JointTender.category_id).where(Category.code == category)
+    if fiscal_year:
+        stmt = stmt.where(JointTender.fiscal_year == fiscal_year)
+    if q:
+        stmt = stmt.where(JointTender.title.like(f"%{q.strip()}%"))
+    stmt = _sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def get_tender(tender_id: int) -> JointTender | None:
+    """One tender with everything its detail page shows."""
+    return db.session.scalar(select(JointTender).where(JointTender.id == tender_id).options(
+        joinedload(JointTender.category),
+        selectinload(JointTender.participations).joinedload(Participation.municipality),
+        selectinload(JointTender.participations).joinedload(Participation.request),
+        selectinload(JointTender.bids), selectinload(JointTender.award).joinedload(Award.bid),
+        selectinload(JointTender.requests).joinedload(ProcurementRequest.municipality)))
+
+
+def open_tenders_for(user, *, show_all: bool = False, page: int = 1, per_page: int = 25):
+    """Tenders open for participation for an officer: offered to their municipality or in a category it asked
+    for (or all open ones), deadline not passed."""
+    stmt = (select(JointTender).where(JointTender.state == "survey_open", JointTender.survey_deadline >= utcnow())
+            .options(joinedload(JointTender.category), selectinload(JointTender.participations))
+            .order_by(JointTender.survey_deadline, JointTender.id))
+    if not show_all:
+        own_categories = select(ProcurementRequest.category_id).where(
+            ProcurementRequest.municipality_id == user.municipality_id,
+            ProcurementRequest.state.notin_(("withdrawn", "declined")))
+        offered = select(Participation.tender_id).where(Participation.municipality_id == user.municipality_id)
+        stmt = stmt.where(or_(JointTender.category_id.in_(own_categories), JointTender.id.in_(offered)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def my_participations(user, *, page: int = 1, per_page: int = 25):
+    """The officer's municipality's participations (joined or answered), newest tender first."""
+    stmt = (select(Participation).where(Participation.municipality_id == user.municipality_id,
+                                        Participation.status.in_(JOINED + ("withdrawn",)))
+            .options(joinedload(Participation.tender).joinedload(JointTender.category))
+            .order_by(Participation.tender_id.desc()))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def savings_table(*, municipality_id: int | None = None) -> list[dict]:
+    """Allocated cost and savings per municipality and fiscal year, over awarded tenders."""
+    stmt = (select(Municipality, JointTender.fiscal_year, func.count(Participation.id),
+                   func.sum(Participation.standalone_jpy), func.sum(Participation.allocated_jpy),
+                   func.sum(Participation.savings_jpy))
+            .join(Participation, Participation.municipality_id == Municipality.id)
+            .join(JointTender, JointTender.id == Participation.tender_id)
+            .where(JointTender.state.in_(AWARDED_STATES), Participation.allocated_jpy.is_not(None),
+                   Participation.status.in_(JOINED))
+            .group_by(Municipality.id, JointTender.fiscal_year)
+            .order_by(JointTender.fiscal_year.desc(), Municipality.code))
+    if municipality_id:
+        stmt = stmt.where(Municipality.id == municipality_id)
+    return [{"municipality": m, "fiscal_year": fy, "tenders": n, "standalone_jpy": alone or 0,
+             "allocated_jpy": paid or 0, "savings_jpy": saved or 0}
+            for m, fy, n, alone, paid, saved in db.session.execute(stmt)]
+
+
+def pipeline_counts() -> dict[str, int]:
+    """Number of tenders per state, and submitted requests waiting for a pool."""
+    counts = dict(db.session.execute(select(JointTender.state, func.count()).group_by(JointTender.state)).all())
+    counts["waiting_requests"] = db.session.scalar(select(func.count()).select_from(ProcurementRequest).where(
+        ProcurementRequest.state == "submitted")) or 0
+    return counts
+
+
+def tenders_near_deadline(limit: int = 5) -> list[JointTender]:
+    """Open tenders whose participation deadline comes first."""
+    return list(db.session.scalars(
+        select(JointTender).where(JointTender.state == "survey_open", JointTender.survey_deadline >= utcnow())
+        .options(selectinload(JointTender.participations)).order_by(JointTender.survey_deadline).limit(limit)))
+
+
+def request_counts(municipality_id: int) -> dict[str, int]:
+    """The municipality's requests per state."""
+    return dict(db.session.execute(select(ProcurementRequest.state, func.count()).where(
+        ProcurementRequest.municipality_id == municipality_id).group_by(ProcurementRequest.state)).all())
+
+
+def awarded_tenders(*, page: int = 1, per_page: int = 25):
+    """Awarded tenders for the public open-data page, newest first."""
+    stmt = (select(JointTender).where(JointTender.state.in_(AWARDED_STATES))
+            .options(joinedload(JointTender.category), selectinload(JointTender.award),
+                     selectinload(JointTender.participations).joinedload(Participation.municipality))
+            .order_by(JointTender.id.desc()))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def tenders_for_export(tender_ids: list[int] | None = None, *, awarded_only: bool = False) -> list[JointTender]:
+    """Tenders with everything the OCDS export needs, in id order."""
+    stmt = select(JointTender).options(
+        joinedload(JointTender.category), selectinload(JointTender.bids),
+        selectinload(JointTender.award).joinedload(Award.bid),
+        selectinload(JointTender.participations).joinedload(Participation.municipality)).order_by(JointTender.id)
+    if tender_ids is not None:
+        stmt = stmt.where(JointTender.id.in_(tender_ids))
+    if awarded_only:
+        stmt = stmt.where(JointTender.state.in_(AWARDED_STATES))
+    return list(db.session.scalars(stmt))

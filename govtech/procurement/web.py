@@ -1,0 +1,42 @@
+"""Plugs joint procurement into the portal: blueprints, menu, home panels, demo data, CLI, template filters."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from govtech.cli import register_seeder
+from govtech.core.nav import NavItem, register_nav
+
+
+def register(app) -> None:
+    """Called by the application factory."""
+    from govtech.procurement import coordination_routes, tender_routes  # noqa: F401 - routes on the blueprint
+    from govtech.procurement.cli import procurement_group
+    from govtech.procurement.demo_data import seed_procurement
+    from govtech.procurement.labels import BADGES, label
+    from govtech.procurement.open_data import bp as open_data_bp
+    from govtech.procurement.panels import home_panel
+    from govtech.procurement.routes import bp
+
+    app.config.setdefault("OCDS_OCID_PREFIX", "ocds-govtechtokyo-")
+    app.register_blueprint(bp)
+    app.register_blueprint(open_data_bp)
+    register_nav(app,
+                 NavItem("procurement.requests", _l("Procurement requests"), ("officer", "coordinator"), 10),
+                 NavItem("procurement.open_tenders", _l("Joint tenders"), ("officer",), 11),
+                 NavItem("procurement.pools", _l("Pooling suggestions"), ("coordinator",), 11),
+                 NavItem("procurement.tenders_list", _l("Joint tenders"), ("coordinator",), 12),
+                 NavItem("procurement.savings", _l("Savings"), ("officer", "coordinator"), 13),
+                 NavItem("procurement.category_curves", _l("Volume discounts"), ("admin",), 70))
+    app.extensions.setdefault("govtech_home_panels", []).append(home_panel)
+    register_seeder(app, 30, seed_procurement)
+    app.cli.add_command(procurement_group)
+    app.jinja_env.filters["plabel"] = lambda value, kind: label(kind, value)
+    app.jinja_env.filters["pbadge"] = lambda state: BADGES.get(state, "badge-muted")
+    app.jinja_env.filters["deadline"] = deadline
+
+
+def deadline(value) -> str:
+    """A deadline stored as naive UTC (end of day in Tokyo), shown as that Tokyo date: 2026年12月8日."""
+    from flask_babel import format_date
+
+    return "—" if value is None else format_date(value, "long")
