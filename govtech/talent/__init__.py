@@ -1,0 +1,1 @@
+"""Digital-talent sharing: professionals' skill profiles, municipal roles, explained suggestions, introductions."""

@@ -1,0 +1,127 @@
+"""Bulk intake of professionals.csv and roles.csv (the DOMAIN.md contract): all rows or none.
+
+Rows are checked first (`csv_parse`); then they are upserted by external_id in bulk: existing ids are loaded
+in one query and rows are written with executemany, so 50,000 rows import in seconds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, update
+
+from govtech.core import audit
+from govtech.core.models import utcnow
+from govtech.extensions import db
+from govtech.talent.csv_parse import ImportFailed, RowError, decode, parse_professionals, parse_roles
+from govtech.talent.models import Professional, ProfessionalSkill, Role, RoleRequirement
+
+__all__ = ["ImportFailed", "ImportResult", "RowError", "import_professionals", "import_roles", "save_professionals",
+           "save_roles"]
+CHUNK = 2000
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    created: int = 0
+    updated: int = 0
+    external_ids: list[str] = field(default_factory=list)
+
+
+def _existing(model) -> dict[str, int]:
+    return dict(db.session.execute(select(model.external_id, model.id).where(model.external_id.is_not(None))).all())
+
+
+def _chunks(items, size=CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def save_professionals(rows: list[dict], *, actor=None) -> ImportResult:
+    """Upsert professionals by external_id; skill levels are replaced, unchanged levels keep verification."""
+    existing, now = _existing(Professional), utcnow()
+    result = ImportResult(external_ids=[r["external_id"] for r in rows])
+    fields = [c for c in rows[0] if c != "levels"] if rows else []
+    new = [{**{k: r[k] for k in fields}, "consent_to_introduce": True, "created_at": now, "updated_at": now,
+            "version": 1} for r in rows if r["external_id"] not in existing]
+    for chunk in _chunks(new):
+        db.session.execute(insert(Professional), chunk)
+    changed = [{**{k: r[k] for k in fields}, "id": existing[r["external_id"]], "updated_at": now}
+               for r in rows if r["external_id"] in existing]
+    for chunk in _chunks(changed):
+        db.session.execute(update(Professional), chunk)
+        ids = [c["id"] for c in chunk]
+        db.session.execute(update(Professional).where(Professional.id.in_(ids))
+                           .values(version=Professional.version + 1).execution_options(synchronize_session=False))
+    ids = _existing(Professional) if new else existing
+    kept = _verified({ids[r["external_id"]] for r in rows if r["external_id"] in existing})
+    skill_rows = []
+    for r in rows:
+        pid = ids[r["external_id"]]
+        for skill_id, (level, _w) in r["levels"].items():
+            if level > 0:
+                verified = kept.get((pid, skill_id), (None, None))
+                ok = verified[0] == level
+                skill_rows.append({"professional_id": pid, "skill_id": skill_id, "level": level, "verified": ok,
+                                   "verified_by_id": verified[1] if ok else None})
+    for chunk in _chunks([c["id"] for c in changed]):
+        db.session.execute(delete(ProfessionalSkill).where(ProfessionalSkill.professional_id.in_(chunk)))
+    for chunk in _chunks(skill_rows, 5000):
+        db.session.execute(insert(ProfessionalSkill.__table__), chunk)
+    db.session.expire_all()
+    result.created, result.updated = len(new), len(changed)
+    audit.record(actor=actor, action="professional.import", object_type="professional",
+                 after={"created": result.created, "updated": result.updated})
+    return result
+
+
+def _verified(professional_ids: set[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(professional, skill) -> (level, verified_by) of currently verified levels, loaded in chunks."""
+    out = {}
+    for chunk in _chunks(sorted(professional_ids)):
+        for pid, sid, level, by in db.session.execute(select(
+                ProfessionalSkill.professional_id, ProfessionalSkill.skill_id, ProfessionalSkill.level,
+                ProfessionalSkill.verified_by_id).where(ProfessionalSkill.professional_id.in_(chunk),
+                                                        ProfessionalSkill.verified.is_(True))):
+            out[(pid, sid)] = (level, by)
+    return out
+
+
+def save_roles(rows: list[dict], *, actor=None) -> ImportResult:
+    """Upsert roles by external_id; imported roles are open; requirements are replaced."""
+    existing, now = _existing(Role), utcnow()
+    result = ImportResult(external_ids=[r["external_id"] for r in rows])
+    fields = [c for c in rows[0] if c != "requirements"] if rows else []
+    new = [{**{k: r[k] for k in fields}, "state": "open", "created_at": now, "updated_at": now, "version": 1}
+           for r in rows if r["external_id"] not in existing]
+    for chunk in _chunks(new):
+        db.session.execute(insert(Role), chunk)
+    changed = [{**{k: r[k] for k in fields}, "id": existing[r["external_id"]], "state": "open", "updated_at": now}
+               for r in rows if r["external_id"] in existing]
+    for chunk in _chunks(changed):
+        db.session.execute(update(Role), chunk)
+        db.session.execute(update(Role).where(Role.id.in_([c["id"] for c in chunk]))
+                           .values(version=Role.version + 1).execution_options(synchronize_session=False))
+        db.session.execute(delete(RoleRequirement).where(RoleRequirement.role_id.in_([c["id"] for c in chunk])))
+    ids = _existing(Role) if new else existing
+    reqs = [{"role_id": ids[r["external_id"]], "skill_id": sid, "min_level": level, "weight": weight}
+            for r in rows for sid, (level, weight) in r["requirements"].items()]
+    for chunk in _chunks(reqs, 5000):
+        db.session.execute(insert(RoleRequirement.__table__), chunk)
+    db.session.expire_all()
+    result.created, result.updated = len(new), len(changed)
+    audit.record(actor=actor, action="role.import", object_type="role",
+                 after={"created": result.created, "updated": result.updated})
+    return result
+
+
+def import_professionals(data: bytes, *, actor=None) -> ImportResult:
+    """Decode, validate every row, then upsert all of them (or raise ImportFailed and save nothing)."""
+    return save_professionals(parse_professionals(decode(data)), actor=actor)
+
+
+def import_roles(data: bytes, *, actor=None) -> ImportResult:
+    """Decode, validate every row, then upsert all of them (or raise ImportFailed and save nothing)."""
+    return save_roles(parse_roles(decode(data)), actor=actor)
+

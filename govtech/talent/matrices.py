@@ -1,0 +1,141 @@
+"""The one place where database rows become the scorer's arrays (ProfessionalArrays, RoleArrays).
+
+Everything is loaded in bulk (one query per table, never one per professional) so that the whole pool of
+50,000 professionals turns into arrays in about a second. The fitted scorer is cached per process and keyed
+on a cheap fingerprint of the pool, so pages reuse it until a profile or the active model changes.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import func, select
+
+from govtech.core.models import Municipality, Skill
+from govtech.extensions import db
+from govtech.scoring.arrays import AREAS, WORK_STYLES, ProfessionalArrays, RoleArrays, days_since_epoch
+from govtech.talent.models import Professional, ProfessionalSkill, Role, RoleRequirement
+
+WEIGHT_CODES = {"bonus": 1, "important": 2, "must": 3}
+
+
+@dataclass(frozen=True)
+class SkillColumns:
+    """The skill map as scorer columns: codes in column order and database id -> column."""
+
+    codes: tuple[str, ...]
+    ids: tuple[int, ...]
+
+    @property
+    def index(self) -> dict[int, int]:
+        return {skill_id: col for col, skill_id in enumerate(self.ids)}
+
+
+def skill_columns() -> SkillColumns:
+    """Every skill of the map (ordered by id, so columns stay stable when admins add skills)."""
+    rows = db.session.execute(select(Skill.id, Skill.code).order_by(Skill.id)).all()
+    return SkillColumns(codes=tuple(r.code for r in rows), ids=tuple(r.id for r in rows))
+
+
+def _ws_codes(values) -> np.ndarray:
+    table = {ws: i for i, ws in enumerate(WORK_STYLES)}
+    return np.array([table[v] for v in values], dtype=np.int8)
+
+
+def _prof_filter(stmt, consenting_only: bool, only_ids):
+    if consenting_only:
+        stmt = stmt.where(Professional.consent_to_introduce.is_(True))
+    if only_ids is not None:
+        stmt = stmt.where(Professional.id.in_(list(only_ids)))
+    return stmt
+
+
+def pool_arrays(columns: SkillColumns, *, consenting_only: bool = True, only_ids=None) -> ProfessionalArrays:
+    """Professionals as arrays in id order: by default the pool (those who agreed to introductions)."""
+    rows = db.session.execute(_prof_filter(select(
+        Professional.id, Professional.days_per_week, Professional.available_from, Professional.work_style,
+        Professional.onsite_wards, Professional.onsite_tama, Professional.onsite_islands,
+        Professional.public_sector_years, Professional.bio), consenting_only, only_ids)
+        .order_by(Professional.id)).all()
+    ids = np.array([r.id for r in rows], dtype=np.int64)
+    levels = np.zeros((len(rows), len(columns.ids)), dtype=np.int8)
+    verified = np.zeros_like(levels, dtype=bool)
+    skill_rows = db.session.execute(_prof_filter(select(
+        ProfessionalSkill.professional_id, ProfessionalSkill.skill_id, ProfessionalSkill.level,
+        ProfessionalSkill.verified).join(Professional, Professional.id == ProfessionalSkill.professional_id)
+        .where(ProfessionalSkill.level > 0), consenting_only, only_ids)).all()
+    if skill_rows and len(ids):
+        data = np.array([(r[0], r[1], r[2], r[3]) for r in skill_rows], dtype=np.int64)
+        col_of = np.full(max(columns.ids) + 1, -1, dtype=np.int64)
+        col_of[list(columns.ids)] = np.arange(len(columns.ids))
+        row = np.searchsorted(ids, data[:, 0])
+        ok = (row < len(ids)) & (ids[np.minimum(row, len(ids) - 1)] == data[:, 0]) & (data[:, 1] < len(col_of))
+        col = col_of[np.where(ok, data[:, 1], 0)]
+        ok &= col >= 0
+        levels[row[ok], col[ok]] = data[ok, 2]
+        verified[row[ok], col[ok]] = data[ok, 3].astype(bool)
+    return ProfessionalArrays(
+        ids=ids, levels=levels, verified=verified,
+        days=[r.days_per_week for r in rows],
+        available_from=[days_since_epoch(r.available_from) for r in rows],
+        work_style=_ws_codes([r.work_style for r in rows]),
+        regions=np.array([(r.onsite_wards, r.onsite_tama, r.onsite_islands) for r in rows],
+                         dtype=bool).reshape(len(rows), len(AREAS)),
+        public_years=[r.public_sector_years for r in rows],
+        bios=[r.bio for r in rows])
+
+
+def role_arrays(roles: list[Role], columns: SkillColumns, today: date | None = None) -> RoleArrays:
+    """Arrays for these roles (requirements loaded in one query)."""
+    role_ids = [r.id for r in roles]
+    req_level = np.zeros((len(roles), len(columns.ids)), dtype=np.int8)
+    req_weight = np.zeros_like(req_level)
+    if role_ids:
+        position = {rid: i for i, rid in enumerate(role_ids)}
+        index = columns.index
+        for rid, sid, level, weight in db.session.execute(select(
+                RoleRequirement.role_id, RoleRequirement.skill_id, RoleRequirement.min_level,
+                RoleRequirement.weight).where(RoleRequirement.role_id.in_(role_ids))):
+            if sid in index:
+                req_level[position[rid], index[sid]] = level
+                req_weight[position[rid], index[sid]] = WEIGHT_CODES[weight]
+    areas = dict(db.session.execute(select(Municipality.id, Municipality.area)).all())
+    fallback = days_since_epoch(today or date.today())
+    return RoleArrays(
+        ids=role_ids, req_level=req_level, req_weight=req_weight,
+        days=[r.days_per_week for r in roles],
+        start=[days_since_epoch(r.start_date, default=fallback) for r in roles],
+        work_style=_ws_codes([r.work_style for r in roles]),
+        area=[AREAS.index(areas[r.municipality_id]) for r in roles],
+        descriptions=[f"{r.title}\n{r.description}" for r in roles])
+
+
+def pool_fingerprint() -> tuple:
+    """Changes whenever a profile, a skill level or consent changes (every write bumps version)."""
+    row = db.session.execute(select(func.count(Professional.id), func.max(Professional.updated_at),
+                                     func.coalesce(func.sum(Professional.version), 0))).one()
+    skills = db.session.scalar(select(func.count(Skill.id)))
+    return (str(db.engine.url), row[0], str(row[1]), int(row[2]), skills)
+
+
+_cache: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def cached(key: tuple, build):
+    """One cached value per process (the fitted pool scorer); rebuilt when the key changes."""
+    with _lock:
+        if _cache.get("key") == key:
+            return _cache["value"]
+    value = build()
+    with _lock:
+        _cache.update(key=key, value=value)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget the cached scorer (tests, CLI imports)."""
+    with _lock:
+        _cache.clear()

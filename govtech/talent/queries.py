@@ -1,0 +1,197 @@
+"""Talent reads: role lists, pipelines, the pool, introductions, supply vs demand, home-panel figures."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from govtech.core.models import Skill, SkillCategory
+from govtech.extensions import db
+from govtech.talent.models import (
+    ACTIVE_MATCH_STATES,
+    Match,
+    Professional,
+    ProfessionalSkill,
+    Role,
+    RoleRequirement,
+)
+
+SORTS = {"title": Role.title, "start": Role.start_date, "created": Role.created_at, "state": Role.state}
+
+
+def skill_map() -> list[SkillCategory]:
+    """Skill categories with their active skills, in map order."""
+    return list(db.session.scalars(select(SkillCategory).options(selectinload(SkillCategory.skills))
+                                   .order_by(SkillCategory.position)))
+
+
+def skills() -> list[Skill]:
+    """Every active skill, in map order."""
+    return list(db.session.scalars(select(Skill).where(Skill.active.is_(True)).order_by(Skill.position)))
+
+
+def roles_page(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
+               municipality_id: int | None = None, sort: str | None = None):
+    """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted."""
+    stmt = select(Role).options(selectinload(Role.requirements))
+    if user.role == "officer":
+        stmt = stmt.where(Role.municipality_id == user.municipality_id)
+    elif municipality_id:
+        stmt = stmt.where(Role.municipality_id == municipality_id)
+    if state:
+        stmt = stmt.where(Role.state == state)
+    if q:
+        stmt = stmt.where(or_(Role.title.ilike(f"%{q}%"), Role.external_id.ilike(f"%{q}%")))
+    column = SORTS.get((sort or "").lstrip("-"), Role.created_at)
+    stmt = stmt.order_by(column.desc() if (sort or "-").startswith("-") else column.asc(), Role.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def status_counts(role_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Match counts per role and status (one grouped query)."""
+    out: dict[int, dict[str, int]] = {rid: {} for rid in role_ids}
+    if role_ids:
+        for rid, status, n in db.session.execute(select(Match.role_id, Match.status, func.count(Match.id))
+                                                 .where(Match.role_id.in_(role_ids))
+                                                 .group_by(Match.role_id, Match.status)):
+            out[rid][status] = n
+    return out
+
+
+def role(role_id: int) -> Role | None:
+    """A role with its requirements."""
+    return db.session.scalar(select(Role).where(Role.id == role_id).options(selectinload(Role.requirements)))
+
+
+def pipeline(role_id: int) -> list[Match]:
+    """Every match of a role with its professional (coordinators' view)."""
+    return list(db.session.scalars(select(Match).where(Match.role_id == role_id)
+                                   .options(selectinload(Match.professional))
+                                   .order_by(Match.status, Match.score.desc().nulls_last(), Match.id)))
+
+
+def introduced(role_id: int) -> list[Match]:
+    """Matches of a role the municipality's officers may see (introduced and accepted)."""
+    return [m for m in pipeline(role_id) if m.visible_to_municipality]
+
+
+def match(match_id: int) -> Match | None:
+    """One match with its role and professional (and the professional's skills)."""
+    return db.session.scalar(select(Match).where(Match.id == match_id).options(
+        selectinload(Match.professional).selectinload(Professional.skills)))
+
+
+def match_history(match_id: int) -> list:
+    """The audit entries of one match, oldest first (who took which step, when)."""
+    from govtech.core.audit import AuditEvent
+
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "match",
+                                                            AuditEvent.object_id == str(match_id))
+                                   .order_by(AuditEvent.id)))
+
+
+def my_matches(professional_id: int) -> list[Match]:
+    """A professional's matches, most recent first."""
+    return list(db.session.scalars(select(Match).where(Match.professional_id == professional_id)
+                                   .order_by(Match.updated_at.desc())))
+
+
+def open_roles() -> list[Role]:
+    """Every open role with its requirements."""
+    return list(db.session.scalars(select(Role).where(Role.state == "open")
+                                   .options(selectinload(Role.requirements)).order_by(Role.id)))
+
+
+def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_id: int | None = None,
+                       min_level: int = 1, consenting: bool | None = None):
+    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level."""
+    stmt = select(Professional).options(selectinload(Professional.skills))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Professional.name.ilike(like), Professional.email.ilike(like),
+                              Professional.external_id.ilike(like), Professional.bio.ilike(like)))
+    if skill_id:
+        stmt = stmt.where(Professional.id.in_(select(ProfessionalSkill.professional_id).where(
+            ProfessionalSkill.skill_id == skill_id, ProfessionalSkill.level >= min_level)))
+    if consenting is not None:
+        stmt = stmt.where(Professional.consent_to_introduce.is_(consenting))
+    return db.paginate(stmt.order_by(Professional.id), page=page, per_page=per_page, error_out=False)
+
+
+def professional(professional_id: int) -> Professional | None:
+    """A professional with skills."""
+    return db.session.scalar(select(Professional).where(Professional.id == professional_id)
+                             .options(selectinload(Professional.skills)))
+
+
+def professionals_by_id(ids) -> dict[int, Professional]:
+    """Professionals (with skills) by id, loaded in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Professional).where(Professional.id.in_(ids))
+                              .options(selectinload(Professional.skills)))
+    return {p.id: p for p in rows}
+
+
+def roles_by_id(ids) -> dict[int, Role]:
+    """Roles by id, loaded in one query."""
+    ids = list(ids)
+    return {r.id: r for r in db.session.scalars(select(Role).where(Role.id.in_(ids)))} if ids else {}
+
+
+def supply_and_demand() -> list[dict]:
+    """Per skill: open roles needing it (by weight, highest level asked) vs consenting professionals by level."""
+    demand: dict[int, dict] = {}
+    for sid, weight, level, n in db.session.execute(
+            select(RoleRequirement.skill_id, RoleRequirement.weight, RoleRequirement.min_level, func.count())
+            .join(Role, Role.id == RoleRequirement.role_id).where(Role.state == "open")
+            .group_by(RoleRequirement.skill_id, RoleRequirement.weight, RoleRequirement.min_level)):
+        d = demand.setdefault(sid, {"must": 0, "important": 0, "bonus": 0, "roles": 0, "levels": []})
+        d[weight] += n
+        d["roles"] += n
+        d["levels"] += [level] * n
+    supply: dict[int, list[int]] = {}
+    for sid, level, n in db.session.execute(
+            select(ProfessionalSkill.skill_id, ProfessionalSkill.level, func.count())
+            .join(Professional, Professional.id == ProfessionalSkill.professional_id)
+            .where(Professional.consent_to_introduce.is_(True), ProfessionalSkill.level > 0)
+            .group_by(ProfessionalSkill.skill_id, ProfessionalSkill.level)):
+        supply.setdefault(sid, [0, 0, 0, 0, 0])[level] += n
+    rows = []
+    for skill in skills():
+        d = demand.get(skill.id, {"must": 0, "important": 0, "bonus": 0, "roles": 0, "levels": []})
+        by_level = supply.get(skill.id, [0] * 5)
+        at_least = [sum(by_level[lvl:]) for lvl in range(5)]
+        typical = max(d["levels"]) if d["levels"] else 0
+        qualified = at_least[typical] if typical else at_least[1]
+        rows.append({"skill": skill, "roles": d["roles"], "must": d["must"], "important": d["important"],
+                     "bonus": d["bonus"], "level": typical, "by_level": by_level[1:], "qualified": qualified,
+                     "ratio": (qualified / d["roles"]) if d["roles"] else None})
+    return sorted(rows, key=lambda r: (r["ratio"] if r["ratio"] is not None else 1e9, -r["roles"],
+                                       r["skill"].position))
+
+
+def roles_without_candidates(limit: int = 8) -> list[Role]:
+    """Open roles with no active candidate (what a coordinator should look at first)."""
+    busy = select(Match.role_id).where(Match.status.in_(ACTIVE_MATCH_STATES + ("appointed",)))
+    return list(db.session.scalars(select(Role).where(Role.state == "open", Role.id.not_in(busy))
+                                   .order_by(Role.created_at).limit(limit)))
+
+
+def pending_introductions(professional_id: int) -> list[Match]:
+    """Introductions waiting for the professional's answer."""
+    return list(db.session.scalars(select(Match).where(
+        Match.professional_id == professional_id, Match.status == "introduced",
+        Match.professional_consent.is_(None)).order_by(Match.updated_at.desc())))
+
+
+def officer_summary(municipality_id: int) -> dict:
+    """An officer's home panel: open roles and candidates introduced to them."""
+    roles = list(db.session.scalars(select(Role).where(Role.municipality_id == municipality_id,
+                                                       Role.state == "open").order_by(Role.created_at.desc())))
+    candidates = [m for m in db.session.scalars(
+        select(Match).join(Role, Role.id == Match.role_id).where(
+            Role.municipality_id == municipality_id, Match.professional_consent.is_(True),
+            Match.status.in_(("introduced", "interviewing"))).options(selectinload(Match.professional))
+        .order_by(Match.updated_at.desc()))]
+    return {"roles": roles, "candidates": candidates}

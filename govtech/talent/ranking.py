@@ -1,0 +1,211 @@
+"""Suggestions, explanations and the pool-wide plan: database rows in (via `matrices`), scorer results out.
+
+The pool is the professionals who agreed to introductions. One fitted `SkillMapScorer` per process is
+reused until the pool or the active scoring model changes (see `matrices.cached`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from flask import g, has_request_context
+from sqlalchemy import or_, select
+
+from govtech.extensions import db
+from govtech.scoring import FEATURES, SkillMapScorer, plan_assignments
+from govtech.talent import matrices
+from govtech.talent.models import Match, Professional, Role, ScoringModel
+
+
+@dataclass
+class Pool:
+    """The fitted scorer over the consenting pool, and where each professional id sits in it."""
+
+    scorer: SkillMapScorer | None  # None for an empty pool
+    columns: matrices.SkillColumns
+    ids: np.ndarray
+    model_version: int | None
+
+    def row_of(self, professional_id: int) -> int | None:
+        """Row of a professional in the pool, or None when not in it."""
+        row = int(np.searchsorted(self.ids, professional_id))
+        return row if row < len(self.ids) and self.ids[row] == professional_id else None
+
+
+def active_model() -> ScoringModel | None:
+    """The scoring model in use (None: the prior weights)."""
+    return db.session.scalar(select(ScoringModel).where(ScoringModel.active.is_(True))
+                             .order_by(ScoringModel.version.desc()).limit(1))
+
+
+def _model_key(model: ScoringModel | None):
+    return (model.version, tuple(sorted((model.weights or {}).items()))) if model else None
+
+
+def make_scorer(columns: matrices.SkillColumns, model: ScoringModel | None, **settings) -> SkillMapScorer:
+    """A scorer with the active model's weights (prior weights when there is none or it fell back)."""
+    weights = {k: v for k, v in (model.weights or {}).items() if k in FEATURES} if model else None
+    return SkillMapScorer(list(columns.codes), weights=weights or None, **settings)
+
+
+def fit_scorer(columns: matrices.SkillColumns, model: ScoringModel | None, arrays) -> SkillMapScorer:
+    """The scorer fitted on these professionals."""
+    return make_scorer(columns, model).fit(arrays)
+
+
+def pool() -> Pool:
+    """The fitted pool scorer (cached per process until the pool or the model changes; once per request)."""
+    if has_request_context() and "talent_pool" in g:
+        return g.talent_pool
+    model = active_model()
+    key = matrices.pool_fingerprint() + (_model_key(model),)
+
+    def build() -> Pool:
+        columns = matrices.skill_columns()
+        arrays = matrices.pool_arrays(columns, consenting_only=True)
+        scorer = fit_scorer(columns, model, arrays) if len(arrays) else None
+        return Pool(scorer=scorer, columns=columns, ids=arrays.ids, model_version=model.version if model else None)
+
+    result = matrices.cached(key, build)
+    if has_request_context():
+        g.talent_pool = result
+    return result
+
+
+def _explained(p: Pool, roles_arr, role_row: int, prof_rows) -> list[dict]:
+    return p.scorer.explain(roles_arr, role_row, np.asarray(prof_rows, dtype=np.intp)) if len(prof_rows) else []
+
+
+@dataclass
+class Suggestion:
+    """One ranked professional for a role, with the explanation."""
+
+    professional_id: int
+    score: float
+    explanation: dict
+
+
+def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True) -> list[Suggestion]:
+    """Best professionals for a role, best first; gated-out professionals never appear."""
+    p = pool()
+    if not len(p.ids):
+        return []
+    roles_arr = matrices.role_arrays([role], p.columns)
+    idx, val = p.scorer.top_k(roles_arr, k=offset + top)
+    rows = [int(i) for i in idx[0][offset:offset + top] if i >= 0]
+    scores = [float(v) for v in val[0][offset:offset + top][:len(rows)]]
+    explanations = _explained(p, roles_arr, 0, rows) if explain else [{}] * len(rows)
+    return [Suggestion(int(p.ids[r]), round(s, 4), e) for r, s, e in zip(rows, scores, explanations, strict=True)]
+
+
+def count_eligible(role: Role) -> int:
+    """How many professionals of the pool pass every hard gate for this role."""
+    p = pool()
+    if not len(p.ids):
+        return 0
+    return int(np.isfinite(p.scorer.score_matrix(matrices.role_arrays([role], p.columns))).sum())
+
+
+def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
+    """Near misses: gated-out professionals with the best ungated scores, each with the gate that failed."""
+    p = pool()
+    if not len(p.ids):
+        return []
+    roles_arr = matrices.role_arrays([role], p.columns)
+    scores = p.scorer.score_matrix(roles_arr)[0]
+    gated = np.flatnonzero(~np.isfinite(scores))
+    if not len(gated):
+        return []
+    features = p.scorer.pair_features(roles_arr, np.zeros(len(gated), np.intp), gated)
+    raw = features @ np.array([p.scorer.weights_[f] for f in FEATURES]) / p.scorer.scale_
+    best = gated[np.lexsort((gated, -raw))[:limit]]
+    return [Suggestion(int(p.ids[r]), e["score"], e) for r, e in zip(best, _explained(p, roles_arr, 0, best),
+                                                                     strict=True)]
+
+
+def suggest_all(*, top: int = 10) -> dict[int, list[tuple[int, float]]]:
+    """Top professionals (id, score) for every open role, in one vectorised pass."""
+    roles = list(db.session.scalars(select(Role).where(Role.state == "open").order_by(Role.id)))
+    p = pool()
+    if not roles or not len(p.ids):
+        return {r.id: [] for r in roles}
+    idx, val = p.scorer.top_k(matrices.role_arrays(roles, p.columns), k=top)
+    return {role.id: [(int(p.ids[i]), round(float(v), 4)) for i, v in zip(idx[j], val[j], strict=True) if i >= 0]
+            for j, role in enumerate(roles)}
+
+
+def explain_pair(role: Role, professional_id: int) -> dict | None:
+    """The explanation of one professional for one role (None when not in the pool)."""
+    p = pool()
+    row = p.row_of(professional_id)
+    if row is None:
+        return None
+    return _explained(p, matrices.role_arrays([role], p.columns), 0, [row])[0]
+
+
+def roles_for(professional: Professional, roles: list[Role]) -> list[tuple[Role, dict]]:
+    """How one professional fits each given role (explained), best first; eligible roles before gated ones."""
+    p = pool()
+    row = p.row_of(professional.id)
+    if row is None:  # not in the pool (no consent yet): score against a pool of one
+        columns = matrices.skill_columns()
+        arrays = matrices.pool_arrays(columns, consenting_only=False, only_ids=[professional.id])
+        p = Pool(fit_scorer(columns, active_model(), arrays), columns, arrays.ids, None)
+        row = 0
+    if not roles:
+        return []
+    roles_arr = matrices.role_arrays(roles, p.columns)
+    results = [(role, p.scorer.explain(roles_arr, j, [row])[0]) for j, role in enumerate(roles)]
+    return sorted(results, key=lambda item: (not item[1]["eligible"], -item[1]["score"], item[0].id))
+
+
+@dataclass
+class PlannedPair:
+    """One proposed (role, professional) pair of the pool-wide plan."""
+
+    role_id: int
+    professional_id: int
+    score: float
+
+
+PLAN_CANDIDATES = 50  # best professionals per role the plan chooses from (keeps the problem small)
+
+
+def _candidate_matrix(p: Pool, roles: list[Role]) -> tuple[np.ndarray, np.ndarray]:
+    """(m, c) scores over the union of each role's best candidates (-inf elsewhere), and their pool rows."""
+    idx, val = p.scorer.top_k(matrices.role_arrays(roles, p.columns), k=PLAN_CANDIDATES)
+    rows = np.unique(idx[idx >= 0])
+    scores = np.full((len(roles), len(rows)), -np.inf)
+    j, k = np.nonzero(idx >= 0)
+    scores[j, np.searchsorted(rows, idx[j, k])] = val[j, k]
+    return scores, rows
+
+
+def plan(*, max_per_professional: int = 2, spread_penalty: float = 0.05) -> list[PlannedPair]:
+    """Pool-wide plan over open roles: free positions, professionals' remaining days, pairs not yet tried."""
+    roles = list(db.session.scalars(select(Role).where(Role.state == "open").order_by(Role.id)))
+    p = pool()
+    if not roles or not len(p.ids):
+        return []
+    scores, rows = _candidate_matrix(p, roles)
+    role_row = {r.id: j for j, r in enumerate(roles)}
+    col_of = {int(p.ids[r]): c for c, r in enumerate(rows)}
+    free = np.array([r.positions for r in roles])
+    used_days = np.zeros(len(rows))
+    for role_id, prof_id, status, days in db.session.execute(
+            select(Match.role_id, Match.professional_id, Match.status, Role.days_per_week)
+            .join(Role, Role.id == Match.role_id)
+            .where(or_(Match.status == "appointed", Match.role_id.in_(list(role_row))))):
+        col = col_of.get(prof_id)
+        if status == "appointed" and col is not None:
+            used_days[col] += days
+        if role_id in role_row:
+            if col is not None:
+                scores[role_row[role_id], col] = -np.inf  # already considered: the plan proposes new pairs
+            if status in ("appointed", "introduced", "interviewing"):
+                free[role_row[role_id]] -= 1
+    prof_days = np.maximum(p.scorer.professionals_.days[rows] - used_days, 0)
+    pairs = plan_assignments(scores, np.maximum(free, 0), [r.days_per_week for r in roles], prof_days,
+                             max_suggestions_per_prof=max_per_professional, spread_penalty=spread_penalty)
+    return [PlannedPair(roles[j].id, int(p.ids[rows[c]]), round(float(s), 4)) for j, c, s in pairs]
+

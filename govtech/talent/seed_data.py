@@ -1,0 +1,155 @@
+"""Demo pool and roles for `seed-demo`: personas with realistic bilingual bios (fictional people)."""
+from __future__ import annotations
+
+# persona -> skills (code, typical level), Japanese bio sentences, English bio sentences
+PERSONAS = {
+    "cio": {
+        "skills": [("strategy.dx-strategy", 3), ("strategy.exec-advisory", 3), ("strategy.it-governance", 3),
+                   ("strategy.budget-review", 3), ("delivery.procurement-spec", 2), ("strategy.municipal-ops", 2),
+                   ("systems.standardization", 2)],
+        "ja": ["大手SIerで自治体向け基幹業務システムの導入を長く担当し、その後は事業会社のCIO室でIT投資の審査をしてきました。",
+               "市役所のCIO補佐官として、情報化予算の精査と首長へのDX戦略の助言を3年間務めました。",
+               "ITガバナンスの仕組みづくりと、調達仕様書のレビューを得意としています。"],
+        "en": ["Former deputy CIO of a listed retailer; I reviewed IT investment cases and set up IT governance.",
+               "I advised a city's CIO on its digital strategy and on the budget for core-system standardisation.",
+               "I enjoy turning a mayor's goals into a realistic DX roadmap and a reviewed IT budget."],
+    },
+    "dx": {
+        "skills": [("design.bpr", 3), ("strategy.change-mgmt", 3), ("design.online-procedures", 3),
+                   ("capability.facilitation", 3), ("strategy.dx-strategy", 2), ("capability.training", 2)],
+        "ja": ["コンサルティング会社で業務分析・BPRのプロジェクトを多数リードしてきました。",
+               "区役所の窓口業務を見直し、行政手続のオンライン化と書かない窓口の導入を支援しました。",
+               "職員の皆さんとのワークショップのファシリテーションが得意です。"],
+        "en": ["Management consultant focused on business process reform in the public sector.",
+               "I helped a ward move forty paper procedures online and redesign its front desk.",
+               "I run workshops that help staff own the change rather than resist it."],
+    },
+    "security": {
+        "skills": [("security.policy", 3), ("security.risk", 3), ("security.incident", 3), ("security.privacy", 2),
+                   ("systems.network", 2), ("security.identity", 2)],
+        "ja": ["情報セキュリティ監査法人で自治体の情報セキュリティポリシーの見直しと監査を担当しています。",
+               "CSIRTの立ち上げとインシデント対応訓練の企画・運営の経験があります。",
+               "LGWAN接続系の三層分離の見直しと個人情報保護の実務に詳しいです。"],
+        "en": ["Security auditor; I have reviewed the security policies of several municipalities.",
+               "I built a CSIRT at a financial firm and run incident-response exercises.",
+               "Certified information systems auditor with a focus on personal-data protection."],
+    },
+    "cloud": {
+        "skills": [("systems.standardization", 3), ("systems.gov-cloud", 3), ("delivery.vendor-mgmt", 3),
+                   ("systems.enterprise-arch", 2), ("delivery.project-mgmt", 3), ("systems.itsm", 2)],
+        "ja": ["クラウド事業者でガバメントクラウドへの移行支援を担当し、複数の市町村の基幹業務システム標準化に関わりました。",
+               "ベンダー管理と移行計画の進捗・コスト管理を得意としています。",
+               "エンタープライズアーキテクチャの観点から、システム全体の最適化を提案してきました。"],
+        "en": ["Cloud architect; I led government-cloud migrations for municipalities' core systems.",
+               "I manage vendors and migration schedules, and keep standardisation projects on budget.",
+               "Experienced in enterprise architecture and IT service management after go-live."],
+    },
+    "data": {
+        "skills": [("data.analysis", 3), ("data.ebpm", 3), ("data.bi", 3), ("data.open-data", 2),
+                   ("data.governance", 2)],
+        "ja": ["データサイエンティストとして、需要予測と政策評価のための分析を行ってきました。",
+               "県庁でEBPMの推進とBIダッシュボードの整備を支援しました。",
+               "オープンデータの公開とデータガバナンスのルールづくりにも関わっています。"],
+        "en": ["Data scientist; I build dashboards and evaluate policies with evidence.",
+               "I supported a prefecture's evidence-based policy making programme.",
+               "Open-data advocate; I helped publish municipal data sets with clear governance."],
+    },
+    "ux": {
+        "skills": [("design.service-design", 3), ("design.ux", 3), ("design.user-research", 3),
+                   ("design.accessibility", 3), ("design.online-procedures", 2)],
+        "ja": ["デザイン会社でサービスデザインとユーザー調査を担当しています。",
+               "自治体のオンライン申請画面のUI/UX改善とアクセシビリティ対応を支援しました。",
+               "住民インタビューから課題を見つけ、職員と一緒にサービスを作り直すのが得意です。"],
+        "en": ["Service designer; I run user research with residents and redesign online services.",
+               "I made a city's online application forms accessible and easier to complete.",
+               "UX lead with a background in accessibility audits."],
+    },
+    "genai": {
+        "skills": [("data.generative-ai", 3), ("capability.low-code", 3), ("capability.rpa", 2),
+                   ("capability.collab-tools", 3), ("security.privacy", 2), ("capability.training", 2)],
+        "ja": ["生成AIの業務活用を支援するスタートアップで、自治体向けのガイドライン策定と研修を行っています。",
+               "ローコードツールとRPAで職員の定型業務を自動化してきました。",
+               "Microsoft 365などの協働ツールの定着支援の経験があります。"],
+        "en": ["I help public bodies adopt generative AI safely: guidelines, pilots and staff training.",
+               "Low-code and RPA practitioner; I automated routine work in a ward office.",
+               "I drive adoption of collaboration suites such as Microsoft 365."],
+    },
+    "pm": {
+        "skills": [("delivery.project-mgmt", 3), ("delivery.agile", 3), ("delivery.product-mgmt", 3),
+                   ("delivery.pmo", 2), ("systems.software-dev", 2), ("delivery.procurement-spec", 2)],
+        "ja": ["Web サービス企業でプロダクトマネージャーとしてアジャイル開発を推進してきました。",
+               "PMOとして複数プロジェクトのポートフォリオ管理を担当しました。",
+               "IT調達の仕様書作成とベンダー選定の支援経験があります。"],
+        "en": ["Product manager with ten years of agile delivery in web services.",
+               "I ran a PMO for a portfolio of public-sector projects.",
+               "I write clear procurement specifications and help select vendors."],
+    },
+    "people": {
+        "skills": [("capability.training", 3), ("capability.workforce", 3), ("capability.facilitation", 3),
+                   ("strategy.change-mgmt", 2), ("capability.collab-tools", 2)],
+        "ja": ["人材育成の専門家として、自治体職員向けのデジタル研修を設計・実施してきました。",
+               "デジタル人材の確保・育成計画の策定を支援しました。",
+               "研修とファシリテーションで、職員が自ら変革を進める組織づくりを支援しています。"],
+        "en": ["Learning designer; I build digital-skills training for municipal staff.",
+               "I helped a city plan how to recruit and grow its digital workforce.",
+               "Facilitator and coach for teams going through digital change."],
+    },
+}
+
+FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤", "吉田", "山本", "松本", "井上",
+          "木村", "林", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川", "前田", "藤田", "小川", "岡田"]
+GIVEN = ["健太", "美咲", "大輔", "陽子", "翔", "恵", "拓也", "真理", "誠", "由美", "亮", "香織", "聡", "彩",
+         "直樹", "智子", "剛", "麻衣", "浩二", "愛"]
+FOREIGN = ["Emma Clarke", "Lucas Martin", "Priya Nair", "Daniel Kim", "Sofia Rossi", "Tom Becker",
+           "Aisha Rahman", "Chen Wei", "Olivia Brown", "Mateo García"]
+CLOSING_JA = ["本業を続けながら、週{d}日程度の稼働が可能です。", "平日のうち週{d}日、リモート中心で関われます。",
+              "地域の行政に貢献したいと考えています（週{d}日程度）。"]
+CLOSING_EN = ["I keep my main job and can give about {d} day(s) a week.",
+              "Available {d} day(s) a week, mostly remote.",
+              "Keen to help smaller municipalities, {d} day(s) a week."]
+
+DEMO_PRO_BIO = ("大手SIerで自治体向け基幹業務システムの導入と標準化対応を12年担当した後、区役所の情報政策課で"
+                "任期付職員として情報化予算の精査とDX戦略の策定に携わりました。現在は事業会社のCIO室でITガバナンスを"
+                "担当しています。小規模自治体のCIO補佐官として、首長への助言や調達仕様書のレビューでお役に立ちたいです。")
+DEMO_PRO_SKILLS = [("strategy.dx-strategy", 3), ("strategy.exec-advisory", 3), ("strategy.it-governance", 3),
+                   ("strategy.budget-review", 3), ("strategy.municipal-ops", 3), ("delivery.procurement-spec", 3),
+                   ("systems.standardization", 3), ("delivery.vendor-mgmt", 2), ("security.policy", 1)]
+
+# (external id, municipality, template code or None, title, description, days, work style, positions, reqs)
+ROLES = [
+    ("DEMO-R-01", "檜原村", "cio-adviser", "CIO補佐官",
+     "村長とCIOへの助言、情報化予算の精査、基幹業務システム標準化の進捗管理をお願いします。村役場への来庁は月2回程度です。",
+     1, "hybrid", 1, None),
+    ("DEMO-R-02", "世田谷区", "dx-adviser", "DX推進アドバイザー",
+     "各課の業務分析・BPRを支援し、行政手続のオンライン化を進めます。職員向けワークショップの進行もお願いします。",
+     1, "hybrid", 2, None),
+    ("DEMO-R-03", "八丈町", "security-adviser", "情報セキュリティアドバイザー",
+     "情報セキュリティポリシーの改定、リスク評価、インシデント対応計画の整備をリモートで支援してください。",
+     1, "remote", 1, None),
+    ("DEMO-R-04", "町田市", "standardisation-adviser", "標準化・ガバメントクラウド移行アドバイザー",
+     "基幹業務システムの標準化とガバメントクラウドへの移行について、ベンダー管理とスケジュール・コスト管理を支援してください。",
+     2, "hybrid", 1, None),
+    ("DEMO-R-05", "新宿区", "data-adviser", "データ利活用アドバイザー",
+     "EBPMの推進、BIダッシュボードの整備、オープンデータ公開の改善をお願いします。",
+     1, "remote", 1, None),
+    ("DEMO-R-06", "三鷹市", "genai-adviser", "生成AI活用アドバイザー",
+     "生成AI利用ガイドラインの策定、各課でのパイロット、職員研修を支援してください。",
+     1, "remote", 1, None),
+    ("DEMO-R-07", "奥多摩町", "cio-adviser", "CIO補佐官（常駐）",
+     "町長への助言とDX戦略の策定、IT調達の仕様書レビュー。月数回は役場での打合せがあります。",
+     1, "onsite", 1, None),
+    ("DEMO-R-08", "大島町", "dx-adviser", "DX推進アドバイザー（リモート）",
+     "島しょ部の行政手続オンライン化と窓口改革をリモートで支援してください。", 1, "remote", 1, None),
+    ("DEMO-R-09", "練馬区", None, "行政手続オンライン化・UXアドバイザー",
+     "住民向けオンライン申請のサービスデザインとUI/UX改善、アクセシビリティ対応を支援してください。", 1, "hybrid", 1,
+     [("design.service-design", 3, "must"), ("design.ux", 3, "important"), ("design.accessibility", 2, "important"),
+      ("design.user-research", 2, "bonus"), ("design.online-procedures", 2, "bonus")]),
+    ("DEMO-R-10", "八王子市", "security-adviser", "情報セキュリティ監査アドバイザー",
+     "情報セキュリティ監査とリスク管理、個人情報保護の運用見直しを支援してください。", 1, "hybrid", 1, None),
+    ("DEMO-R-11", "青ヶ島村", "cio-adviser", "CIO補佐官（リモート）",
+     "小さな村のDX戦略と情報化予算をリモートで一緒に考えてください。", 1, "remote", 1, None),
+    ("DEMO-R-12", "足立区", None, "アジャイル開発・プロダクト管理アドバイザー",
+     "区の内製チームのアジャイル開発とプロダクト管理を支援し、IT調達の仕様書作成にも助言してください。", 2, "hybrid", 1,
+     [("delivery.agile", 3, "must"), ("delivery.product-mgmt", 3, "important"),
+      ("delivery.procurement-spec", 2, "important"), ("systems.software-dev", 2, "bonus")]),
+]
