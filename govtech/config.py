@@ -53,6 +53,8 @@ class Config:
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_WINDOW_MINUTES = 15
     PAGE_SIZE = 25
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PASSWORD_MIN_LENGTH = 12
 
 
@@ -76,6 +78,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
 
 
 CONFIGS = {

@@ -20,6 +20,12 @@ def create_app(config=None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     finish_config(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a TLS-terminating proxy: trust its X-Forwarded-* so HTTPS, HSTS and client IPs are right.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

@@ -59,3 +59,12 @@ class ConfirmForm(FlaskForm):
     """A bare CSRF-protected form for one-click actions (logout, disable, language)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class DeleteAccountForm(FlaskForm):
+    """A professional deletes their own account (password re-entered)."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    confirm = BooleanField(_l("I understand that my profile, skills and introductions will be deleted."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Delete my account"))

@@ -1,12 +1,23 @@
 """Sign-in, sign-out, registration, password change and user administration pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+import json
+import time
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from govtech.accounts import privacy as privacy_service
 from govtech.accounts import queries, services
-from govtech.accounts.forms import ConfirmForm, LoginForm, PasswordForm, RegisterForm, UserCreateForm
+from govtech.accounts.forms import (
+    ConfirmForm,
+    DeleteAccountForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    UserCreateForm,
+)
 from govtech.accounts.models import User
 from govtech.accounts.permissions import public, role_required
 from govtech.core.errors import DomainError
@@ -21,6 +32,7 @@ def _start_session(user: User) -> None:
     session.permanent = True
     login_user(user)
     session["lang"] = user.locale
+    session["started"] = int(time.time())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -142,3 +154,37 @@ def user_active(user_id: int):
     commit()
     flash(_("The account was updated."), "success")
     return redirect(url_for("accounts.users"))
+
+
+@bp.route("/account/privacy")
+def privacy():
+    """Your data: download it, or (professionals) delete your account."""
+    return render_template("accounts/privacy.html", form=DeleteAccountForm())
+
+
+@bp.route("/account/data.json")
+def my_data():
+    """Everything the portal holds about you, as a JSON download."""
+    payload = json.dumps(privacy_service.export_user_data(current_user), ensure_ascii=False, indent=2, default=str)
+    return Response(payload, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=my-govtech-data.json"})
+
+
+@bp.route("/account/delete", methods=["POST"])
+@role_required("professional")
+def delete_account():
+    """Delete (anonymise) your own professional account, then sign out."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy_service.delete_account(user=current_user, password=form.password.data)
+            commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your account was deleted. Thank you for your help."), "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/privacy.html", form=form), 422

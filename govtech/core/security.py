@@ -25,12 +25,17 @@ def require_login():
 
 
 def enforce_idle_timeout():
-    """before_request: a session unused for SESSION_IDLE_MINUTES is ended."""
+    """before_request: a session unused for SESSION_IDLE_MINUTES, or older than the absolute lifetime, ends.
+
+    Both clocks live inside the signed session, so a copied cookie cannot be replayed past them.
+    """
     if not current_user.is_authenticated or request.endpoint == "static":
         return None
     now = int(time.time())
     last = session.get("seen")
-    if last and now - last > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+    started = session.setdefault("started", now)
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if (last and now - last > current_app.config["SESSION_IDLE_MINUTES"] * 60) or now - started > absolute:
         logout_user()
         session.clear()
         flash(_("Your session ended after a period of inactivity. Please sign in again."), "info")
