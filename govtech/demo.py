@@ -7,7 +7,7 @@ from govtech.accounts import services
 from govtech.accounts.models import User
 from govtech.extensions import db
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105 - the demo password is printed on purpose
 
 DEMO_USERS = {
     "admin": ("admin@demo.govtech.tokyo", "admin", None, "管理者 デモ"),

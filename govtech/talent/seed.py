@@ -30,7 +30,7 @@ POOL_SIZE = 64
 
 
 def _professional_rows(skill_ids: dict[str, int], today: date) -> list[dict]:
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311 - seeded, reproducible demo data, not security
     names = list(PERSONAS)
     rows = []
     for n in range(POOL_SIZE):
