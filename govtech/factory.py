@@ -119,7 +119,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 # Feature packages expose `register(app)` in their `web.py`; listed here so the order is explicit.
-FEATURES: tuple[str, ...] = ("govtech.procurement.web", "govtech.talent.web")
+FEATURES: tuple[str, ...] = ("govtech.procurement.web", "govtech.talent.web", "govtech.api.web",
+                              "govtech.dashboard.web")
 
 
 def _register_feature(app: Flask, module: str) -> None:

@@ -17,7 +17,7 @@ def _page(status: int, title: str, message: str):
     if _wants_json():
         return {"error": {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                           405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(status, "error"),
-                "message": message}, status
+                "message": message, "fields": {}}, status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

@@ -19,7 +19,7 @@ def require_login():
         return None
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):
-            return {"error": "unauthorized", "message": _("Sign in or send an API token.")}, 401
+            return {"error": "unauthorized", "message": _("Sign in or send an API token."), "fields": {}}, 401
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     return None
 

@@ -1,17 +1,20 @@
 """Procurement request pages: officers file, edit, import, submit and withdraw; coordinators return or decline."""
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech.accounts.permissions import role_required
+from govtech.core import jobs
+from govtech.core import queries as core_queries
 from govtech.core.errors import DomainError
 from govtech.core.web import apply_field_errors, commit, get_locale_code
 from govtech.extensions import db
-from govtech.procurement import csv_import, queries, services
+from govtech.procurement import queries, services
 from govtech.procurement.access import can_edit_request, can_view_request
-from govtech.procurement.errors import ImportFailed
 from govtech.procurement.forms import ImportForm, ReasonForm, RequestForm
 from govtech.procurement.models import REQUEST_STATES, fiscal_year_of
 from govtech.procurement.tenders import tokyo_today
@@ -80,9 +83,11 @@ def requests():
     page = queries.request_page(user=current_user, page=args.get("page", 1, type=int),
                                 per_page=current_app.config["PAGE_SIZE"], state=args.get("state") or None,
                                 category=args.get("category") or None, fiscal_year=args.get("fy", type=int),
-                                q=args.get("q") or None, sort=args.get("sort"))
+                                municipality_id=args.get("municipality", type=int), q=args.get("q") or None,
+                                sort=args.get("sort"))
     return render_template("procurement/requests.html", page=page, states=REQUEST_STATES,
-                           categories=queries.categories(), years=queries.fiscal_years())
+                           categories=queries.categories(), years=queries.fiscal_years(),
+                           municipalities=core_queries.municipalities() if current_user.role != "officer" else [])
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -165,23 +170,16 @@ def request_review(request_id: int, step: str):
 @bp.route("/requests/import", methods=["GET", "POST"])
 @role_required("officer")
 def request_import():
-    """Import requests from a CSV file: all rows or none; every bad row listed with its line."""
-    form, errors = ImportForm(), []
+    """Upload requests from a CSV file; a background job checks every row and imports all of them or none."""
+    form = ImportForm()
     if form.validate_on_submit():
-        try:
-            rows = csv_import.parse(form.file.data.read(), municipality_id=current_user.municipality_id)
-            counts = services.import_requests(actor=current_user, rows=rows, state=form.state.data)
-            commit()
-        except ImportFailed as exc:
-            db.session.rollback()
-            errors = sorted(exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            flash(_("Imported: %(created)s new, %(updated)s updated.", **counts), "success")
-            return redirect(url_for("procurement.requests"))
-    return render_template("procurement/import.html", form=form, errors=errors), 422 if errors else 200
+        data = base64.b64encode(form.file.data.read()).decode("ascii")
+        job_id = jobs.submit(kind=services.IMPORT_JOB, user=current_user, payload={
+            "data": data, "state": form.state.data, "user_id": current_user.id, "locale": get_locale_code()}).id
+        commit()  # the id was read before: no refresh query (and no write lock) after the commit
+        jobs.start(job_id)
+        return redirect(url_for("core.job_status", job_id=job_id))
+    return render_template("procurement/import.html", form=form)
 
 
 @bp.route("/requests/template.csv")

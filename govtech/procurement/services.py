@@ -5,22 +5,29 @@ audit trail and flush; the caller (a route or a CLI command) commits once.
 """
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from govtech.accounts.models import User
 from govtech.core import audit
 from govtech.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from govtech.core.jobs import Job
 from govtech.core.models import Category, Municipality, utcnow
 from govtech.extensions import db
 from govtech.procurement import notices
+from govtech.procurement.errors import ImportFailed
 from govtech.procurement.models import REQUEST_EDITABLE, ProcurementRequest, fiscal_year_of
 
 EXTERNAL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+IMPORT_JOB = "procurement.import_requests"
 FIELDS = ("category", "title", "description", "requirements", "quantity", "unit", "budget_jpy",
           "desired_start", "fiscal_year", "external_id")
 
@@ -209,12 +216,16 @@ def state_label(state: str) -> str:
     return str(REQUEST_STATE_LABELS.get(state, state))
 
 
-def import_requests(*, actor, rows: list[dict], state: str = "submitted") -> dict[str, int]:
-    """Insert or update checked CSV rows by external_id; `rows` come from csv_import.parse (no errors left)."""
+def import_requests(*, actor, rows: list[dict], state: str = "submitted", progress=None) -> dict[str, int]:
+    """Insert or update checked CSV rows by external_id; `rows` come from csv_import.parse (no errors left).
+
+    `progress(done, total)` is called every 50 rows (the background job's progress bar)."""
     existing = {r.external_id: r for r in db.session.scalars(select(ProcurementRequest).where(
         ProcurementRequest.external_id.in_([row["external_id"] for row in rows])))}
     counts = {"created": 0, "updated": 0}
-    for row in rows:
+    for n, row in enumerate(rows):
+        if progress is not None and n % 50 == 0:
+            progress(n, len(rows))
         values = {k: row[k] for k in FIELDS if k in row}
         req = existing.get(row["external_id"])
         if req is None:
@@ -226,6 +237,35 @@ def import_requests(*, actor, rows: list[dict], state: str = "submitted") -> dic
             submit_request(actor=actor, request=req)
         counts["updated"] += 1
     return counts
+
+
+def import_requests_job(ctx, payload: dict) -> dict:
+    """Background job of an officer's web upload: parse, check every row, import all or none.
+
+    The uploaded bytes are dropped from the job row as soon as they are read; bad rows end the job as failed
+    with every problem listed (line, column, reason) on its status page, in the uploader's language.
+    """
+    from govtech.procurement import csv_import  # csv_import imports this module
+
+    db.session.get(Job, ctx.job_id).payload = {**payload, "data": None}
+    db.session.commit()
+    with force_locale(payload.get("locale", "ja")):
+        actor = db.session.get(User, payload["user_id"])
+        try:
+            rows = csv_import.parse(base64.b64decode(payload["data"]), municipality_id=actor.municipality_id)
+        except ImportFailed as exc:
+            failed = ValidationFailed(_("Nothing was imported: %(n)s problem(s) found. Correct the file and upload "
+                                        "it again.", n=len(exc.errors)))
+            errors = sorted(exc.errors)
+            lines = [_("Line %(line)s, %(column)s: %(message)s", line=line, column=column or "—", message=message)
+                     for line, column, message in errors[:200]]
+            if len(errors) > 200:
+                lines.append(_("…and %(n)s more.", n=len(errors) - 200))
+            failed.result = {"errors": lines}
+            raise failed from exc
+        counts = import_requests(actor=actor, rows=rows, state=payload.get("state", "draft"), progress=ctx.progress)
+        return {"summary": _("Imported: %(created)s new, %(updated)s updated.", **counts),
+                "redirect": current_app.url_map.bind("").build("procurement.requests")}
 
 
 def set_discount_exponent(*, actor, category: Category, exponent: float | None) -> None:

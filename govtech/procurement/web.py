@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from govtech.cli import register_seeder
+from govtech.core.jobs import register_job
 from govtech.core.nav import NavItem, register_nav
 
 
@@ -16,6 +17,7 @@ def register(app) -> None:
     from govtech.procurement.open_data import bp as open_data_bp
     from govtech.procurement.panels import home_panel
     from govtech.procurement.routes import bp
+    from govtech.procurement.services import IMPORT_JOB, import_requests_job
 
     app.config.setdefault("OCDS_OCID_PREFIX", "ocds-govtechtokyo-")
     app.register_blueprint(bp)
@@ -29,6 +31,7 @@ def register(app) -> None:
                  NavItem("procurement.category_curves", _l("Volume discounts"), ("admin",), 70))
     app.extensions.setdefault("govtech_home_panels", []).append(home_panel)
     register_seeder(app, 30, seed_procurement)
+    register_job(IMPORT_JOB, import_requests_job)
     app.cli.add_command(procurement_group)
     app.jinja_env.filters["plabel"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["pbadge"] = lambda state: BADGES.get(state, "badge-muted")

@@ -63,8 +63,9 @@ def _skills(scorer, roles, j: int, i: int, share: np.ndarray) -> list[dict]:
     return out
 
 
-def explain_pairs(scorer, roles, j: int, prof_rows: np.ndarray) -> list[dict]:
-    """Explanations for role row j and each professional row in prof_rows (see module docstring)."""
+def explain_pairs(scorer, roles, j: int, prof_rows: np.ndarray, terms: bool = True) -> list[dict]:
+    """Explanations for role row j and each professional row in prof_rows (see module docstring);
+    terms=False leaves shared_terms empty (the slowest part, for lists that do not show it)."""
     prof, codes = scorer.professionals_, list(scorer.skill_codes)
     one_role = roles.subset([j])
     feats = scorer.pair_features(one_role, np.zeros(len(prof_rows), np.intp), prof_rows)
@@ -92,6 +93,7 @@ def explain_pairs(scorer, roles, j: int, prof_rows: np.ndarray) -> list[dict]:
             },
             "skills": _skills(scorer, roles, j, int(i), share),
             "gates": _gates(prof, roles, j, int(i), codes),
-            "shared_terms": shared_terms(scorer.tfidf_, scorer.expander_, prof.bios[i], roles.descriptions[j]),
+            "shared_terms": shared_terms(scorer.tfidf_, scorer.expander_, prof.bios[i], roles.descriptions[j])
+            if terms else [],
         })
     return out

@@ -211,9 +211,25 @@ class SkillMapScorer(BaseEstimator):
         access = self.gate_arrays_[2][code, self.rank_[prof_rows]]
         return (prof.days[prof_rows] >= roles.days[role_rows]) & access & ~short
 
-    def explain(self, roles: RoleArrays, role_row: int, prof_rows) -> list[dict]:
-        """Why each professional scores as they do for one role: per-skill status, gates, text, signals."""
-        return explain_pairs(self, roles, int(role_row), np.atleast_1d(np.asarray(prof_rows, np.intp)))
+    def ungated_scores(self, roles: RoleArrays, role_row: int = 0) -> np.ndarray:
+        """(n,) float32 score of one role for every professional as if no gate applied, in fitted row order.
+
+        The same terms as `pair_features` weighted (coverage, text cosine, signals) in one product per term,
+        computed in float32: within 1e-5 of the float64 weighted sum, which is what a caller preselecting the
+        best gated-out professionals needs before ranking a few of them exactly."""
+        one = roles.subset([role_row])
+        base = kernel.role_matrix(one.req_level, one.req_weight, self.class_values, self.weights_, self.scale_)
+        inner = self.profile_matrix_ @ base[0]
+        inner[:np.searchsorted(self.available_sorted_, one.start[0], side="right")] += (
+            self.weights_["start_fit"] / self.scale_)
+        desc = self.tfidf_.transform([self.expander_(one.descriptions[0])])
+        inner += self.text_scale_ * np.asarray(self.bio_tfidf_ @ desc.T.toarray(), dtype=np.float32).ravel()
+        return inner[self.rank_]
+
+    def explain(self, roles: RoleArrays, role_row: int, prof_rows, terms: bool = True) -> list[dict]:
+        """Why each professional scores as they do for one role: per-skill status, gates, text, signals
+        (terms=False: without the shared phrases of bio and description)."""
+        return explain_pairs(self, roles, int(role_row), np.atleast_1d(np.asarray(prof_rows, np.intp)), terms)
 
     def _weighted_sum(self, features: np.ndarray) -> np.ndarray:
         """Score in [0, 1] from pair_features (gates ignored)."""

@@ -117,7 +117,7 @@ def _pairs(errors, line, column, text, skills, parts, weights=False):
                                                    item=item)))
             continue
         low = 1 if weights else 0
-        if not bits[1].isdigit() or not low <= int(bits[1]) <= 4:
+        if not bits[1].isdecimal() or not low <= int(bits[1]) <= 4:
             errors.append(RowError(line, column, _("Level of %(item)s must be %(low)s to 4.", item=item, low=low)))
             continue
         if weights and bits[2] not in WEIGHTS:

@@ -52,22 +52,39 @@ def _prof_filter(stmt, consenting_only: bool, only_ids):
     return stmt
 
 
+def _core_rows(stmt):
+    """Rows of a column select through Core (the ORM's per-row loading is not needed for plain columns)."""
+    db.session.flush()  # what the ORM's autoflush would have done
+    return db.session.connection().execute(stmt).all()
+
+
+def _int_matrix(stmt) -> np.ndarray:
+    """(rows, columns) int64 of a select of integer (or boolean) columns, read straight from the DBAPI cursor:
+    Row objects and the Boolean result processor cost seconds at 900,000 skill rows."""
+    db.session.flush()
+    result = db.session.connection().execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    return np.array(rows, dtype=np.int64).reshape(len(rows), len(stmt.selected_columns))
+
+
 def pool_arrays(columns: SkillColumns, *, consenting_only: bool = True, only_ids=None) -> ProfessionalArrays:
     """Professionals as arrays in id order: by default the pool (those who agreed to introductions)."""
-    rows = db.session.execute(_prof_filter(select(
+    rows = _core_rows(_prof_filter(select(
         Professional.id, Professional.days_per_week, Professional.available_from, Professional.work_style,
         Professional.onsite_wards, Professional.onsite_tama, Professional.onsite_islands,
         Professional.public_sector_years, Professional.bio), consenting_only, only_ids)
-        .order_by(Professional.id)).all()
+        .order_by(Professional.id))
     ids = np.array([r.id for r in rows], dtype=np.int64)
     levels = np.zeros((len(rows), len(columns.ids)), dtype=np.int8)
     verified = np.zeros_like(levels, dtype=bool)
-    skill_rows = db.session.execute(_prof_filter(select(
+    data = _int_matrix(_prof_filter(select(
         ProfessionalSkill.professional_id, ProfessionalSkill.skill_id, ProfessionalSkill.level,
         ProfessionalSkill.verified).join(Professional, Professional.id == ProfessionalSkill.professional_id)
-        .where(ProfessionalSkill.level > 0), consenting_only, only_ids)).all()
-    if skill_rows and len(ids):
-        data = np.array([(r[0], r[1], r[2], r[3]) for r in skill_rows], dtype=np.int64)
+        .where(ProfessionalSkill.level > 0), consenting_only, only_ids))
+    if len(data) and len(ids):
         col_of = np.full(max(columns.ids) + 1, -1, dtype=np.int64)
         col_of[list(columns.ids)] = np.arange(len(columns.ids))
         row = np.searchsorted(ids, data[:, 0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from govtech.core.jobs import Job
 from govtech.core.models import Skill, SkillCategory
 from govtech.extensions import db
 from govtech.talent.models import (
@@ -15,6 +16,8 @@ from govtech.talent.models import (
     RoleRequirement,
 )
 
+PRO_SORTS = {"name": Professional.name, "days": Professional.days_per_week, "style": Professional.work_style,
+             "updated": Professional.updated_at}
 SORTS = {"title": Role.title, "start": Role.start_date, "created": Role.created_at, "state": Role.state}
 
 
@@ -102,8 +105,8 @@ def open_roles() -> list[Role]:
 
 
 def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_id: int | None = None,
-                       min_level: int = 1, consenting: bool | None = None):
-    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level."""
+                       min_level: int = 1, consenting: bool | None = None, sort: str | None = None):
+    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort."""
     stmt = select(Professional).options(selectinload(Professional.skills))
     if q:
         like = f"%{q}%"
@@ -114,7 +117,9 @@ def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_
             ProfessionalSkill.skill_id == skill_id, ProfessionalSkill.level >= min_level)))
     if consenting is not None:
         stmt = stmt.where(Professional.consent_to_introduce.is_(consenting))
-    return db.paginate(stmt.order_by(Professional.id), page=page, per_page=per_page, error_out=False)
+    column = PRO_SORTS.get((sort or "").lstrip("-"), Professional.id)
+    stmt = stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), Professional.id)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def professional(professional_id: int) -> Professional | None:
@@ -137,6 +142,24 @@ def roles_by_id(ids) -> dict[int, Role]:
     """Roles by id, loaded in one query."""
     ids = list(ids)
     return {r.id: r for r in db.session.scalars(select(Role).where(Role.id.in_(ids)))} if ids else {}
+
+
+def computed_plan(job_id: int | None = None) -> dict | None:
+    """A finished pool-wide plan (that job's, else the newest): its pairs still worth proposing (role open,
+    professional there, pair not tried since), with their roles and professionals."""
+    from govtech.talent.ranking import PLAN_JOB  # ranking loads the scorer; most queries do not need it
+
+    stmt = select(Job).where(Job.kind == PLAN_JOB, Job.status == "done")
+    job = db.session.scalar(stmt.where(Job.id == job_id) if job_id else stmt.order_by(Job.id.desc()).limit(1))
+    if job is None:
+        return None
+    rows = (job.result or {}).get("pairs", [])
+    roles, people = roles_by_id({r for r, _p, _s in rows}), professionals_by_id({p for _r, p, _s in rows})
+    tried = {tuple(row) for row in db.session.execute(select(Match.role_id, Match.professional_id).where(
+        Match.role_id.in_(list(roles))))} if roles else set()
+    pairs = [{"role_id": r, "professional_id": p, "score": s} for r, p, s in rows
+             if r in roles and roles[r].state == "open" and p in people and (r, p) not in tried]
+    return {"job": job, "pairs": pairs, "roles": roles, "people": people, "max": (job.result or {}).get("max", 2)}
 
 
 def supply_and_demand() -> list[dict]:

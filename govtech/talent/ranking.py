@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from govtech.extensions import db
 from govtech.scoring import FEATURES, SkillMapScorer, plan_assignments
+from govtech.scoring.kernel import top_k_rows
 from govtech.talent import matrices
 from govtech.talent.models import Match, Professional, Role, ScoringModel
 
@@ -72,8 +75,9 @@ def pool() -> Pool:
     return result
 
 
-def _explained(p: Pool, roles_arr, role_row: int, prof_rows) -> list[dict]:
-    return p.scorer.explain(roles_arr, role_row, np.asarray(prof_rows, dtype=np.intp)) if len(prof_rows) else []
+def _explained(p: Pool, roles_arr, role_row: int, prof_rows, terms: bool = True) -> list[dict]:
+    rows = np.asarray(prof_rows, dtype=np.intp)
+    return p.scorer.explain(roles_arr, role_row, rows, terms=terms) if len(rows) else []
 
 
 @dataclass
@@ -85,13 +89,24 @@ class Suggestion:
     explanation: dict
 
 
+def _role_scores(p: Pool, role: Role):
+    """(role arrays, scores of the whole pool, -inf where gated) of one role, computed once per request: the
+    suggestion page asks for the ranking, the near misses and the eligible count of the same role."""
+    memo = g.setdefault("talent_role_scores", {}) if has_request_context() else {}
+    key = (id(p), role.id, role.version)
+    if key not in memo:
+        roles_arr = matrices.role_arrays([role], p.columns)
+        memo[key] = (roles_arr, p.scorer.score_matrix(roles_arr)[0])
+    return memo[key]
+
+
 def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True) -> list[Suggestion]:
     """Best professionals for a role, best first; gated-out professionals never appear."""
     p = pool()
     if not len(p.ids):
         return []
-    roles_arr = matrices.role_arrays([role], p.columns)
-    idx, val = p.scorer.top_k(roles_arr, k=offset + top)
+    roles_arr, row = _role_scores(p, role)
+    idx, val = top_k_rows(row[None, :], offset + top)  # what the scorer's top_k gives for one role, ties included
     rows = [int(i) for i in idx[0][offset:offset + top] if i >= 0]
     scores = [float(v) for v in val[0][offset:offset + top][:len(rows)]]
     explanations = _explained(p, roles_arr, 0, rows) if explain else [{}] * len(rows)
@@ -103,7 +118,10 @@ def count_eligible(role: Role) -> int:
     p = pool()
     if not len(p.ids):
         return 0
-    return int(np.isfinite(p.scorer.score_matrix(matrices.role_arrays([role], p.columns))).sum())
+    return int(np.isfinite(_role_scores(p, role)[1]).sum())
+
+
+NEAR_MISS_MARGIN = 1e-4  # bound on |float32 ungated score - exact score|, with room to spare
 
 
 def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
@@ -111,16 +129,22 @@ def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
     p = pool()
     if not len(p.ids):
         return []
-    roles_arr = matrices.role_arrays([role], p.columns)
-    scores = p.scorer.score_matrix(roles_arr)[0]
+    roles_arr, scores = _role_scores(p, role)
     gated = np.flatnonzero(~np.isfinite(scores))
     if not len(gated):
         return []
+    if len(gated) > limit:
+        # Preselect with the fast float32 ungated score (within 1e-5 of the exact one), then rank the few
+        # left exactly: the result is the same as ranking every gated professional exactly.
+        approx = p.scorer.ungated_scores(roles_arr)[gated]
+        floor = np.partition(approx, len(approx) - limit)[len(approx) - limit]
+        gated = gated[approx >= floor - 2 * NEAR_MISS_MARGIN]
     features = p.scorer.pair_features(roles_arr, np.zeros(len(gated), np.intp), gated)
     raw = features @ np.array([p.scorer.weights_[f] for f in FEATURES]) / p.scorer.scale_
     best = gated[np.lexsort((gated, -raw))[:limit]]
-    return [Suggestion(int(p.ids[r]), e["score"], e) for r, e in zip(best, _explained(p, roles_arr, 0, best),
-                                                                     strict=True)]
+    # The near-miss list shows the score and the failed gates, not the shared phrases (the slow part).
+    return [Suggestion(int(p.ids[r]), e["score"], e)
+            for r, e in zip(best, _explained(p, roles_arr, 0, best, terms=False), strict=True)]
 
 
 def suggest_all(*, top: int = 10) -> dict[int, list[tuple[int, float]]]:
@@ -209,3 +233,16 @@ def plan(*, max_per_professional: int = 2, spread_penalty: float = 0.05) -> list
                              max_suggestions_per_prof=max_per_professional, spread_penalty=spread_penalty)
     return [PlannedPair(roles[j].id, int(p.ids[rows[c]]), round(float(s), 4)) for j, c, s in pairs]
 
+
+
+PLAN_JOB = "talent.plan"
+
+
+def plan_job(ctx, payload: dict) -> dict:
+    """Background job: the pool-wide plan; the proposed pairs are kept in the job's result for the plan page."""
+    ctx.progress(0, 1)  # one step: the plan is solved in one go
+    with force_locale(payload.get("locale", "ja")):
+        pairs = plan(max_per_professional=payload.get("max", 2))
+        return {"summary": _("%(n)s pairs proposed.", n=len(pairs)), "max": payload.get("max", 2),
+                "pairs": [[p.role_id, p.professional_id, p.score] for p in pairs],
+                "redirect": current_app.url_map.bind("").build("talent.plan", {"job": ctx.job_id})}

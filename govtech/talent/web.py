@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from govtech.cli import register_seeder
+from govtech.core.jobs import register_job
 from govtech.core.nav import NavItem, register_nav
 
 
@@ -42,7 +43,7 @@ def talent_skills() -> dict:
 
 def register(app) -> None:
     """Called by the factory (FEATURES)."""
-    from govtech.talent import vocab
+    from govtech.talent import csv_import, ranking, vocab
     from govtech.talent.cli import talent_group
     from govtech.talent.routes import bp
     from govtech.talent.seed import seed_talent
@@ -56,4 +57,6 @@ def register(app) -> None:
                  NavItem("talent.index", _l("Digital talent"), ("officer", "coordinator"), 30))
     app.extensions.setdefault("govtech_home_panels", []).append(home_panel)
     register_seeder(app, 30, seed_talent)
+    register_job(csv_import.IMPORT_JOB, csv_import.import_job)
+    register_job(ranking.PLAN_JOB, ranking.plan_job)
     app.cli.add_command(talent_group)

@@ -8,13 +8,16 @@ version with the one the person saw. The loser of a race gets a Conflict, never 
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from govtech.accounts.models import User
 from govtech.core import audit
 from govtech.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from govtech.core.models import utcnow
+from govtech.core.notifications import N_, notify
 from govtech.extensions import db
 from govtech.talent.access import can_act
 from govtech.talent.models import Match, Professional, Role
@@ -38,6 +41,8 @@ TRANSITIONS = {
     "appoint": (("introduced", "interviewing"), "appointed"),
     "not_selected": (("introduced", "interviewing"), "rejected"),
 }
+INTRODUCED = N_("You were introduced to the role “%(title)s”. Please accept or decline the introduction.")
+CANDIDATE = N_("A candidate accepted the introduction to your role “%(title)s”: you can now see their profile.")
 # Steps that need the professional's consent first, and steps that answer the consent question.
 NEEDS_CONSENT = {"interview", "appoint", "not_selected"}
 ANSWERS_CONSENT = {"accept", "decline"}
@@ -101,7 +106,24 @@ def transition(*, match_id: int, action: str, actor, expected_version: int, note
     audit.record(actor=actor, action=f"match.{action}", object_type="match", object_id=match.id,
                  before=before, after={"status": match.status, "consent": match.professional_consent,
                                        "role_id": role.id}, municipality_id=role.municipality_id)
+    _notify(match, role, action)
     return match
+
+
+def _notify(match: Match, role: Role, action: str) -> None:
+    """The professional learns of an introduction; the municipality's officers of a candidate who accepted."""
+    def path(endpoint: str, **values) -> str:
+        return current_app.url_map.bind("").build(endpoint, values)
+
+    if action == "introduce" and match.professional.user_id is not None:
+        notify([match.professional.user_id], kind="talent.introduced", message=INTRODUCED,
+               params={"title": role.title}, link=path("talent.introductions"),
+               dedupe_key=f"match-introduced:{match.id}")
+    elif action == "accept":
+        officers = db.session.scalars(select(User.id).where(User.role == "officer", User.active.is_(True),
+                                                            User.municipality_id == role.municipality_id))
+        notify(officers, kind="talent.candidate", message=CANDIDATE, params={"title": role.title},
+               link=path("talent.candidate", match_id=match.id), dedupe_key=f"match-accepted:{match.id}")
 
 
 def _check_state(match: Match, role: Role, action: str) -> None:

@@ -19,7 +19,16 @@ PAGES = {
     "officer": ["/"],
     "professional": ["/"],
 }
-EXTRA_PAGES: dict[str | None, list[str]] = {}  # features append their main pages here
+EXTRA_PAGES: dict[str | None, list[str]] = {  # features append their main pages here
+    "admin": ["/dashboard/", "/procurement/categories"],
+    "coordinator": ["/dashboard/", "/procurement/requests", "/procurement/pools", "/procurement/tenders",
+                    "/procurement/tenders/1", "/procurement/savings", "/talent/roles", "/talent/roles/1/suggestions",
+                    "/talent/professionals", "/talent/plan", "/talent/supply", "/talent/import", "/notifications"],
+    "officer": ["/dashboard/", "/procurement/requests", "/procurement/requests/import", "/procurement/open-tenders",
+                "/procurement/tenders/1", "/procurement/savings", "/talent/roles", "/talent/roles/1",
+                "/notifications"],
+    "professional": ["/talent/profile", "/talent/my-roles", "/talent/introductions", "/notifications"],
+}
 
 
 def _slug(path: str) -> str:

@@ -169,6 +169,8 @@ def test_list_pages_do_not_issue_a_query_per_row(app, make_user, login_as):
         return result
 
     make_tender(codes=("13307", "13112"), quantities=(1, 2), budgets=(10, 20))
+    app.config["JOBS_INLINE"] = True
+    counts()  # the first home page of the hour also runs the deadline reminders (govtech/dashboard/reminders.py)
     few = counts()
     for i in range(6):
         make_tender(codes=("13307", "13101", "13102"), quantities=(1, 2, 3), budgets=(10, 20, 30), title=f"T{i}")

@@ -100,9 +100,12 @@ def test_plan_apply_and_retrain_buttons(app, people, make_role, make_professiona
     role = make_role(reqs=[("data.bi", 2, "important")])
     pro = make_professional(skills={"data.bi": 3})
     coord = _client(app, people["coordinator"])
+    app.config["JOBS_INLINE"] = True  # the plan is computed by a background job; run it at once here
+    token = csrf_token(coord, "/talent/plan")
+    job_page = coord.post("/talent/plan", data={"csrf_token": token, "do": "compute", "max": "2"}).location
+    assert "/jobs/" in job_page
     page = coord.get("/talent/plan").get_data(as_text=True)
     assert f'value="{role.id}:{pro.id}"' in page
-    token = csrf_token(coord, "/talent/plan")
     assert coord.post("/talent/plan", data={"csrf_token": token, "pair": f"{role.id}:{pro.id}"}).status_code == 302
     assert db.session.scalar(select(Match.status)) == "shortlisted"
     assert coord.post("/talent/model", data={"csrf_token": token}).status_code == 302
@@ -113,13 +116,15 @@ def test_csv_upload_reports_lines(app, people):
     import io
 
     coord = _client(app, people["coordinator"])
+    app.config["JOBS_INLINE"] = True  # the upload becomes a background job; run it at once here
     token = csrf_token(coord, "/talent/import")
     bad = "external_id,name,email,skills,days_per_week,available_from,work_style,regions,public_sector_years,bio\n" \
           "P1,,x,data.bi:9,1,,remote,,0,\n"
-    page = coord.post("/talent/import", data={"csrf_token": token, "kind": "professionals",
-                                              "file": (io.BytesIO(bad.encode("cp932")), "p.csv")},
-                      content_type="multipart/form-data").get_data(as_text=True)
-    assert "csv-errors" in page and "email" in page
+    job_page = coord.post("/talent/import", data={"csrf_token": token, "kind": "professionals",
+                                                  "file": (io.BytesIO(bad.encode("cp932")), "p.csv")},
+                          content_type="multipart/form-data").location
+    page = coord.get(job_page).get_data(as_text=True)
+    assert "取り込みませんでした" in page and "2行目・email" in page
     assert db.session.query(Professional).count() == 0
 
 

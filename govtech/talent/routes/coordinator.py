@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import role_required
-from govtech.core.web import safe_next_url
+from govtech.core import jobs
+from govtech.core.web import commit, get_locale_code, safe_next_url
 from govtech.talent import queries, ranking, training, workflow
 from govtech.talent.routes import bp
 from govtech.talent.routes.common import attempt, role_or_404
@@ -53,18 +54,25 @@ def consider(role_id: int, professional_id: int):
 @bp.route("/plan", methods=["GET", "POST"])
 @role_required("coordinator")
 def plan():
-    """Pool-wide plan over every open role; applying it shortlists the proposed pairs."""
+    """Pool-wide plan over every open role, computed as a background job; applying it shortlists the kept pairs."""
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
+        if request.form.get("do") == "compute":
+            most = min(max(request.form.get("max", 2, type=int), 1), 3)
+            job_id = jobs.submit(kind=ranking.PLAN_JOB, user=current_user,
+                              payload={"max": most, "locale": get_locale_code()}).id
+            commit()  # the id was read before: no refresh query (and no write lock) after the commit
+            jobs.start(job_id)
+            return redirect(url_for("core.job_status", job_id=job_id))
         chosen = {tuple(map(int, v.split(":"))) for v in request.form.getlist("pair") if v.count(":") == 1
                   and all(x.isdigit() for x in v.split(":"))}
         attempt(lambda: workflow.apply_plan(pairs=chosen, actor=current_user),
                 _("The plan was applied: the chosen pairs are shortlisted."))
         return redirect(url_for("talent.plan"))
-    pairs = ranking.plan(max_per_professional=request.args.get("max", 2, type=int))
-    return render_template("talent/plan.html", pairs=pairs, roles=queries.roles_by_id({p.role_id for p in pairs}),
-                           people=queries.professionals_by_id({p.professional_id for p in pairs}),
+    computed = queries.computed_plan(request.args.get("job", type=int))
+    return render_template("talent/plan.html", plan=computed, pairs=computed["pairs"] if computed else [],
+                           roles=computed["roles"] if computed else {}, people=computed["people"] if computed else {},
                            confirm=ConfirmForm(), open_roles=len(queries.open_roles()))
 
 

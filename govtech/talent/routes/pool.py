@@ -1,14 +1,16 @@
 """Coordinators' view of the talent pool: search, profiles, verified levels, CSV intake."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import base64
+
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import role_required
-from govtech.core.web import commit
-from govtech.extensions import db
+from govtech.core import jobs
+from govtech.core.web import commit, get_locale_code
 from govtech.talent import csv_import, queries, services
 from govtech.talent.forms import ImportForm
 from govtech.talent.routes import bp
@@ -23,7 +25,7 @@ def professionals():
     consenting = {"yes": True, "no": False}.get(args.get("consent", ""))
     page = queries.professionals_page(q=args.get("q") or None, skill_id=args.get("skill", type=int),
                                       min_level=args.get("level", 2, type=int), consenting=consenting,
-                                      **page_args())
+                                      sort=args.get("sort"), **page_args())
     return render_template("talent/professionals.html", page=page, skills=queries.skills())
 
 
@@ -53,19 +55,13 @@ def verify(professional_id: int, skill_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @role_required("coordinator")
 def import_csv():
-    """Bulk intake of professionals.csv or roles.csv: all rows or none, with every error listed."""
+    """Bulk intake of professionals.csv or roles.csv as a background job: all rows or none, every error listed."""
     form = ImportForm()
-    errors = []
     if form.validate_on_submit():
-        run = csv_import.import_professionals if form.kind.data == "professionals" else csv_import.import_roles
-        try:
-            result = run(form.file.data.read(), actor=current_user)
-            commit()
-        except csv_import.ImportFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            flash(_("Imported: %(created)d new, %(updated)d updated.", created=result.created,
-                    updated=result.updated), "success")
-            return redirect(url_for("talent.import_csv"))
-    return render_template("talent/import.html", form=form, errors=errors)
+        job_id = jobs.submit(kind=csv_import.IMPORT_JOB, user=current_user, payload={
+            "kind": form.kind.data, "data": base64.b64encode(form.file.data.read()).decode("ascii"),
+            "user_id": current_user.id, "locale": get_locale_code()}).id
+        commit()  # the id was read before: no refresh query (and no write lock) after the commit
+        jobs.start(job_id)
+        return redirect(url_for("core.job_status", job_id=job_id))
+    return render_template("talent/import.html", form=form)

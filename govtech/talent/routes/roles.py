@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import role_required
+from govtech.core import queries as core_queries
 from govtech.core.errors import DomainError
 from govtech.core.web import apply_field_errors, commit, get_locale_code, safe_next_url
 from govtech.extensions import db
@@ -42,7 +43,9 @@ def roles():
                               municipality_id=args.get("municipality", type=int), sort=args.get("sort"),
                               **page_args())
     counts = queries.status_counts([r.id for r in page.items])
-    return render_template("talent/roles.html", page=page, counts=counts, templates=role_templates.TEMPLATES)
+    municipalities = core_queries.municipalities() if current_user.role == "coordinator" else []
+    return render_template("talent/roles.html", page=page, counts=counts, templates=role_templates.TEMPLATES,
+                           municipalities=municipalities)
 
 
 def _role_form(role=None) -> RoleForm:

@@ -1,0 +1,1 @@
+"""Runnable examples of the API (see govtech/api/README.md)."""
