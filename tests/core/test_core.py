@@ -115,3 +115,13 @@ def test_japanese_catalogues_are_complete():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "i18n.py"), "missing"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, "untranslated strings:\n" + result.stdout
+
+
+def test_title_and_head_blocks_hold_no_page_content():
+    import re
+
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for block in ("title", "head"):
+            for body in re.findall(r"{%\s*block " + block + r"\s*%}(.*?){%\s*endblock", text, flags=re.S):
+                assert "<section" not in body and "<table" not in body and "<div" not in body, f"{path}: {block}"
