@@ -8,11 +8,12 @@ Measured, on a SQLite file (DATABASE_URL), each command a fresh `flask --app app
 1. `talent import-professionals` of the file with one bad last row: refused, nothing saved (all-or-nothing);
    then of the good file: wall time (target < 60 s).
 2. `talent import-roles`.
-3. `talent suggest-all --top 10 --json`: wall time and the child's own peak RSS (wait4), versus the bare
-   kernel on the same data in this process (bench_scoring.bare_kernel: one float32 product of cumulative
-   one-hot levels against the roles' weighted requirements, plus top-10 per role). Targets: ratio <= 3
-   (gates, text relevance and the small signals included, and the whole cold command: start-up, loading
-   50,000 profiles from the database, JSON out), peak < 2 GiB.
+3. `talent suggest-all --top 10 --json` (through bench/cli_timer.py: flask's own CLI entry point in a fresh
+   process, which also reports its start-up and its work separately): wall time and the child's own peak
+   RSS (wait4), versus the bare kernel on the same data in this process (bench_scoring.bare_kernel: one
+   float32 product of cumulative one-hot levels against the roles' weighted requirements, plus top-10 per
+   role). Targets: ratio <= 3 (gates, text relevance and the small signals included, and the whole cold
+   command: start-up, loading 50,000 profiles from the database, JSON out), peak < 2 GiB.
 4. Where the time goes, in this process: start-up, database → arrays, fit, top-k.
 5. A coordinator's suggestion page for one role (Flask test client, signed in through the form, pool already
    loaded): median server time of several requests (target < 300 ms).
