@@ -1,8 +1,12 @@
 # The two commands of the README: `make run` and `make test`. Everything they need is scripted here.
 SHELL := /bin/bash
-PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Python >= 3.12 (scripts/find-python.sh says why); a virtualenv of an older Python is rebuilt.
+PY ?= $(shell scripts/find-python.sh)
+ifneq ($(shell $(BIN)/python -c 'import sys; print(sys.version_info >= (3, 12))' 2>/dev/null),True)
+$(shell rm -rf $(VENV))
+endif
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 HOST ?= 127.0.0.1
@@ -12,6 +16,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 .PHONY: run test install translations db demo bench lint migration clean serve
 
 $(BIN)/python:
+	@test -n "$(PY)" || { echo "no Python >= 3.12: see scripts/find-python.sh" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 

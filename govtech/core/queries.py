@@ -1,8 +1,11 @@
 """Read-side queries for the core pages (audit trail, reference data)."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
+from flask import current_app
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from govtech.core.audit import AuditEvent
@@ -37,3 +40,27 @@ def audit_object_types() -> list[str]:
 def municipalities() -> list[Municipality]:
     """All municipalities in code order."""
     return list(db.session.scalars(select(Municipality).order_by(Municipality.code)))
+
+
+OPTIONS_TTL_S = 300.0
+
+
+def municipality_options(lang: str, selected=None) -> Markup:
+    """The `<option>`s of every municipality (code order, names in `lang`), `selected` marked.
+
+    Nationwide there are 1,741 municipalities: building them per request cost more than the rest of a list
+    page. Reference data changes only through `init-db`, so the HTML is kept per app and language for
+    OPTIONS_TTL_S (reference.load clears it in its own process).
+    """
+    cache = current_app.extensions.setdefault("govtech_municipality_options", {})
+    hit = cache.get(lang)
+    if hit is None or time.monotonic() - hit[0] > OPTIONS_TTL_S:
+        name = Municipality.name_en if lang == "en" else Municipality.name_ja
+        rows = db.session.execute(select(Municipality.id, name).order_by(Municipality.code))
+        hit = cache[lang] = (time.monotonic(), "".join(f'<option value="{mid}">{escape(label)}</option>'
+                                                         for mid, label in rows))
+    html = hit[1]
+    if selected is not None and str(selected).isdigit():
+        tag = f'<option value="{int(selected)}">'
+        html = html.replace(tag, tag[:-1] + " selected>", 1)
+    return Markup(html)  # noqa: S704 - ids are ints and names are escaped above

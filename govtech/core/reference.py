@@ -28,6 +28,9 @@ def _upsert(model, key: str, values: dict) -> object:
 
 def load_reference_data() -> dict[str, int]:
     """Insert or update municipalities, categories and the starter skill map; returns counts."""
+    from flask import current_app
+
+    current_app.extensions.pop("govtech_municipality_options", None)  # the filters' cached <option>s
     for row in _rows("municipalities.csv"):
         _upsert(Municipality, "code", {k: row[k] for k in ("code", "name_ja", "name_en", "kind", "area")})
     for row in _rows("categories.csv"):

@@ -78,8 +78,7 @@ def audit():
                               action=args.get("action") or None, object_type=args.get("object_type") or None,
                               municipality_id=args.get("municipality", type=int),
                               day_from=args.get("from"), day_to=args.get("to"))
-    return render_template("core/audit.html", page=page, object_types=queries.audit_object_types(),
-                           municipalities=queries.municipalities())
+    return render_template("core/audit.html", page=page, object_types=queries.audit_object_types())
 
 
 @bp.route("/municipalities")

@@ -58,6 +58,7 @@ class ProcurementRequest(db.Model):
         # A request is pooled exactly when it belongs to a tender (and then to only that one).
         CheckConstraint("(state = 'pooled') = (tender_id IS NOT NULL)", name="pooled_has_tender"),
         Index("ix_procurement_request_muni_state", "municipality_id", "state"),
+        Index("ix_procurement_request_updated", "updated_at", "id"),  # the list's default order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from govtech.accounts.permissions import role_required
 from govtech.core import jobs
-from govtech.core import queries as core_queries
 from govtech.core.errors import DomainError
 from govtech.core.web import apply_field_errors, commit, get_locale_code
 from govtech.extensions import db
@@ -87,7 +86,7 @@ def requests():
                                 sort=args.get("sort"))
     return render_template("procurement/requests.html", page=page, states=REQUEST_STATES,
                            categories=queries.categories(), years=queries.fiscal_years(),
-                           municipalities=core_queries.municipalities() if current_user.role != "officer" else [])
+                           municipality_filter=current_user.role != "officer")
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

@@ -109,6 +109,7 @@ class Role(db.Model):
         CheckConstraint(_in("state", ROLE_STATES), name="state"),
         CheckConstraint("positions >= 1", name="positions"),
         Index("ix_role_municipality_state", "municipality_id", "state"),
+        Index("ix_role_created", "created_at", "id"),  # the list's default order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

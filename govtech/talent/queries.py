@@ -33,9 +33,13 @@ def skills() -> list[Skill]:
 
 
 def roles_page(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
-               municipality_id: int | None = None, sort: str | None = None):
-    """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted."""
-    stmt = select(Role).options(selectinload(Role.requirements))
+               municipality_id: int | None = None, sort: str | None = None, with_requirements: bool = True):
+    """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted.
+
+    `with_requirements=False` for the page, which shows none (the API lists them)."""
+    stmt = select(Role)
+    if with_requirements:
+        stmt = stmt.options(selectinload(Role.requirements))
     if user.role == "officer":
         stmt = stmt.where(Role.municipality_id == user.municipality_id)
     elif municipality_id:
@@ -105,9 +109,14 @@ def open_roles() -> list[Role]:
 
 
 def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_id: int | None = None,
-                       min_level: int = 1, consenting: bool | None = None, sort: str | None = None):
-    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort."""
-    stmt = select(Professional).options(selectinload(Professional.skills))
+                       min_level: int = 1, consenting: bool | None = None, sort: str | None = None,
+                       with_skills: bool = True):
+    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort.
+
+    `with_skills=False` for the page, which shows only each one's top skills (`top_skills`)."""
+    stmt = select(Professional)
+    if with_skills:
+        stmt = stmt.options(selectinload(Professional.skills))
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Professional.name.ilike(like), Professional.email.ilike(like),
@@ -120,6 +129,28 @@ def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_
     column = PRO_SORTS.get((sort or "").lstrip("-"), Professional.id)
     stmt = stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), Professional.id)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def skill_labels(locale: str) -> dict[int, str]:
+    """Every skill's name (inactive ones too: old profiles may hold them) by id."""
+    name = Skill.name_en if locale == "en" else Skill.name_ja
+    return dict(db.session.execute(select(Skill.id, name)).all())
+
+
+def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
+    """(skill id, level, verified) of each professional's n highest levels, in one query of plain rows
+    (the list page shows 25 professionals; ORM objects for their ~450 skill rows cost more than the page)."""
+    out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
+    if out:
+        rows = db.session.execute(
+            select(ProfessionalSkill.professional_id, ProfessionalSkill.skill_id, ProfessionalSkill.level,
+                   ProfessionalSkill.verified)
+            .where(ProfessionalSkill.professional_id.in_(list(out)), ProfessionalSkill.level > 0)
+            .order_by(ProfessionalSkill.professional_id, ProfessionalSkill.level.desc(), ProfessionalSkill.skill_id))
+        for pid, skill_id, level, verified in rows:
+            if len(out[pid]) < n:
+                out[pid].append((skill_id, level, bool(verified)))
+    return out
 
 
 def professional(professional_id: int) -> Professional | None:

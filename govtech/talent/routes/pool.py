@@ -25,8 +25,10 @@ def professionals():
     consenting = {"yes": True, "no": False}.get(args.get("consent", ""))
     page = queries.professionals_page(q=args.get("q") or None, skill_id=args.get("skill", type=int),
                                       min_level=args.get("level", 2, type=int), consenting=consenting,
-                                      sort=args.get("sort"), **page_args())
-    return render_template("talent/professionals.html", page=page, skills=queries.skills())
+                                      sort=args.get("sort"), with_skills=False, **page_args())
+    return render_template("talent/professionals.html", page=page, skills=queries.skills(),
+                           skill_names=queries.skill_labels(get_locale_code()),
+                           top_skills=queries.top_skills([p.id for p in page.items]))
 
 
 @bp.route("/professionals/<int:professional_id>")

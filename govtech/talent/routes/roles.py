@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import role_required
-from govtech.core import queries as core_queries
 from govtech.core.errors import DomainError
 from govtech.core.web import apply_field_errors, commit, get_locale_code, safe_next_url
 from govtech.extensions import db
@@ -41,11 +40,10 @@ def roles():
     args = request.args
     page = queries.roles_page(user=current_user, state=args.get("state") or None, q=args.get("q") or None,
                               municipality_id=args.get("municipality", type=int), sort=args.get("sort"),
-                              **page_args())
+                              with_requirements=False, **page_args())
     counts = queries.status_counts([r.id for r in page.items])
-    municipalities = core_queries.municipalities() if current_user.role == "coordinator" else []
     return render_template("talent/roles.html", page=page, counts=counts, templates=role_templates.TEMPLATES,
-                           municipalities=municipalities)
+                           municipality_filter=current_user.role == "coordinator")
 
 
 def _role_form(role=None) -> RoleForm:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e9090c93106b
+Revision ID: c60239100fcc
 Revises: 
-Create Date: 2026-11-23 15:53:36.248532
+Create Date: 2026-11-23 18:29:02.060951
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e9090c93106b'
+revision = 'c60239100fcc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -280,6 +280,7 @@ def upgrade():
     sa.UniqueConstraint('external_id', name=op.f('uq_role_external_id'))
     )
     with op.batch_alter_table('role', schema=None) as batch_op:
+        batch_op.create_index('ix_role_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_role_municipality_state', ['municipality_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_role_state'), ['state'], unique=False)
 
@@ -392,6 +393,7 @@ def upgrade():
         batch_op.create_index('ix_procurement_request_muni_state', ['municipality_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_procurement_request_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_procurement_request_tender_id'), ['tender_id'], unique=False)
+        batch_op.create_index('ix_procurement_request_updated', ['updated_at', 'id'], unique=False)
 
     op.create_table('professional_skill',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -500,6 +502,7 @@ def downgrade():
 
     op.drop_table('professional_skill')
     with op.batch_alter_table('procurement_request', schema=None) as batch_op:
+        batch_op.drop_index('ix_procurement_request_updated')
         batch_op.drop_index(batch_op.f('ix_procurement_request_tender_id'))
         batch_op.drop_index(batch_op.f('ix_procurement_request_state'))
         batch_op.drop_index('ix_procurement_request_muni_state')
@@ -523,6 +526,7 @@ def downgrade():
     with op.batch_alter_table('role', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_state'))
         batch_op.drop_index('ix_role_municipality_state')
+        batch_op.drop_index('ix_role_created')
 
     op.drop_table('role')
     with op.batch_alter_table('professional', schema=None) as batch_op:
