@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from govtech.extensions import db
 from govtech.talent import csv_import, matrices, workflow
@@ -17,6 +16,7 @@ from govtech.talent.csv_parse import PROFESSIONAL_COLUMNS, ROLE_COLUMNS
 from govtech.talent.models import Match, Professional, Role
 from tests.conftest import login
 from tests.procurement.builders import make_request, make_tender
+from tests.support.queries import count_queries
 
 # Statements a signed-in page may issue: user, session checks, nav badges, the page's own queries.
 MAX_LIST = 15
@@ -24,19 +24,6 @@ MAX_DETAIL = 15
 MAX_SUGGESTIONS = 22  # also the pool fingerprint, the model, the pipeline, the people shown, the skill map
 
 
-@contextmanager
-def count_queries():
-    """Collect the SQL statements run while the block runs."""
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture(autouse=True)

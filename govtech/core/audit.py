@@ -68,25 +68,34 @@ def _dump(value: Any) -> str | None:
 def record(*, actor, action: str, object_type: str, object_id=None, before=None, after=None,
            municipality_id: int | None = None) -> AuditEvent:
     """Append one entry (in the caller's transaction; the request or command commits it)."""
+    return record_many(actor=actor, entries=[{"action": action, "object_type": object_type, "object_id": object_id,
+                                              "before": before, "after": after,
+                                              "municipality_id": municipality_id}])[0]
+
+
+def record_many(*, actor, entries: list[dict]) -> list[AuditEvent]:
+    """Append several entries in order (bulk imports): one lock, one read of the chain's end, one flush.
+
+    Each dict has the keyword arguments of `record` (action, object_type, object_id, before, after,
+    municipality_id)."""
+    if not entries:
+        return []
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    event = AuditEvent(
-        created_at=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor_label=_actor_label(actor),
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        municipality_id=municipality_id,
-        before=_dump(before),
-        after=_dump(after),
-        prev_hash=last or GENESIS,
-    )
-    event.hash = event.compute_hash()
-    db.session.add(event)
+    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
+    now, actor_id, label = utcnow(), getattr(actor, "id", None), _actor_label(actor)
+    events = []
+    for entry in entries:
+        object_id = entry.get("object_id")
+        event = AuditEvent(created_at=now, actor_id=actor_id, actor_label=label, action=entry["action"],
+                           object_type=entry["object_type"], object_id=None if object_id is None else str(object_id),
+                           municipality_id=entry.get("municipality_id"), before=_dump(entry.get("before")),
+                           after=_dump(entry.get("after")), prev_hash=prev)
+        event.hash = prev = event.compute_hash()
+        events.append(event)
+    db.session.add_all(events)
     db.session.flush()
-    return event
+    return events
 
 
 def _actor_label(actor) -> str:

@@ -223,19 +223,33 @@ def import_requests(*, actor, rows: list[dict], state: str = "submitted", progre
     existing = {r.external_id: r for r in db.session.scalars(select(ProcurementRequest).where(
         ProcurementRequest.external_id.in_([row["external_id"] for row in rows])))}
     counts = {"created": 0, "updated": 0}
+    created = []
+    submitted_at = utcnow() if state == "submitted" else None
     for n, row in enumerate(rows):
         if progress is not None and n % 50 == 0:
             progress(n, len(rows))
         values = {k: row[k] for k in FIELDS if k in row}
         req = existing.get(row["external_id"])
         if req is None:
-            create_request(actor=actor, municipality=row["municipality"], values=values, submit=state == "submitted")
+            # New rows in bulk: the parser already checked them and that no request holds their external_id
+            # (the unique constraint still guards a concurrent import), so one INSERT batch and one audit
+            # entry each ("request.import", the state reached) replace create + submit and their queries.
+            _check_acts_for(actor, row["municipality"].id)
+            created.append(ProcurementRequest(municipality_id=row["municipality"].id,
+                                              created_by_id=getattr(actor, "id", None), state=state,
+                                              submitted_at=submitted_at, **check_values(values).__dict__))
             counts["created"] += 1
             continue
         update_request(actor=actor, request=req, values=values)
         if state == "submitted" and req.state in ("draft", "returned"):
             submit_request(actor=actor, request=req)
         counts["updated"] += 1
+    if created:
+        db.session.add_all(created)
+        flush()
+        audit.record_many(actor=actor, entries=[
+            {"action": "request.import", "object_type": "procurement_request", "object_id": req.id, "before": None,
+             "after": _snapshot(req), "municipality_id": req.municipality_id} for req in created])
     return counts
 
 

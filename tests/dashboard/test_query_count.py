@@ -1,30 +1,15 @@
 """The dashboard and the home pages issue a fixed number of SQL statements, however much data there is (no N+1)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from govtech.extensions import db
 from govtech.talent import workflow
 from tests.conftest import login
 from tests.dashboard.conftest import awarded_tender
+from tests.support.queries import count_queries
 
 MAX_DASHBOARD_QUERIES = 20
 
 
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _more_data(n: int, coordinator, make_role, make_professional) -> None:

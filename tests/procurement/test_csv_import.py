@@ -105,3 +105,29 @@ def test_upload_with_bad_rows_lists_them_and_saves_nothing(app, make_user, login
     html = client.get(response.location).get_data(as_text=True)
     assert "取り込みませんでした" in html and "3行目・quantity" in html and "3行目・title" in html
     assert _count() == 0
+
+
+def test_bulk_import_reads_nothing_per_row_and_writes_one_chained_audit_entry_per_row(app):
+    from govtech.core.audit import AuditEvent, verify_chain
+    from tests.support.queries import count_queries
+
+    def rows(n: int, prefix: str) -> list[dict]:
+        lines = [f"{prefix}-{i},檜原村,ライセンス {i},office-license,職員用,{i + 1},ライセンス,{1000 * (i + 1)},,2027"
+                 for i in range(n)]
+        return csv_import.parse(_csv(*lines).encode())
+
+    small, large = rows(3, "S"), rows(60, "L")
+    with count_queries() as few:
+        assert services.import_requests(actor=None, rows=small, state="submitted") == {"created": 3, "updated": 0}
+    with count_queries() as many:
+        assert services.import_requests(actor=None, rows=large, state="submitted") == {"created": 60, "updated": 0}
+    db.session.commit()
+    # SQLite runs one INSERT per new row (SQLAlchemy batches them on PostgreSQL); nothing else may grow.
+    others = [[s for s in run if not s.lstrip().upper().startswith("INSERT")] for run in (few, many)]
+    assert len(others[1]) == len(others[0]), "the import must not read or update per row"
+    assert len(many) - len(others[1]) <= 2 * 60
+    entries = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "request.import")).all()
+    assert len(entries) == 63 and all(e.after_data["state"] == "submitted" for e in entries)
+    assert {e.object_id for e in entries} == {str(r.id) for r in db.session.scalars(select(ProcurementRequest))}
+    assert verify_chain()["ok"]
+    assert all(r.submitted_at is not None for r in db.session.scalars(select(ProcurementRequest)))

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from govtech.core.models import utcnow
 from govtech.extensions import db
 from govtech.procurement.models import JointTender, ProcurementRequest
 from tests.conftest import csrf_token
 from tests.procurement.builders import make_request, make_tender, to_awarded, to_tendering
+from tests.support.queries import count_queries
 
 FORM = {"title": "Microsoft 365 E3 ライセンス", "category": "office-license", "description": "全庁",
         "requirements": "LGWAN対応", "quantity": "40", "unit": "ライセンス", "budget_jpy": "2400000",
@@ -138,18 +138,6 @@ def test_pages_render_in_english_too(app, make_user, login_as):
     assert "Award and cost split" in html and 'lang="en"' in html
 
 
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def test_list_pages_do_not_issue_a_query_per_row(app, make_user, login_as):
