@@ -8,13 +8,16 @@ connection so other workers see it too.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,6 +47,10 @@ class Job(db.Model):
     payload: Mapped[dict] = mapped_column(db.JSON, default=dict)
     result: Mapped[dict | None] = mapped_column(db.JSON, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+    # "host:pid" of the process running it and its last sign of life (start, progress): a job whose process
+    # died (crash, deploy, restart) would otherwise stay "running" for good (see recover_if_stale).
+    runner: Mapped[str | None] = mapped_column(String(120), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
 
     def live_progress(self) -> tuple[int, int]:
         """(done, total): the in-memory figure of a running job when this worker runs it, else the row's."""
@@ -63,7 +70,8 @@ class JobContext:
             _LIVE[self.job_id] = (done, total)
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:  # a second connection: visible to other workers at once
-                conn.execute(update(Job).where(Job.id == self.job_id).values(progress=done, total=total))
+                conn.execute(update(Job).where(Job.id == self.job_id).values(progress=done, total=total,
+                                                                             heartbeat_at=utcnow()))
 
 
 def register_job(kind: str, handler: Callable[[JobContext, dict], dict]) -> None:
@@ -93,7 +101,7 @@ def start(job_id: int) -> None:
 def _run(app: Flask, job_id: int) -> None:
     with app.app_context():
         job = db.session.get(Job, job_id)
-        job.status = "running"
+        job.status, job.runner, job.heartbeat_at = "running", _RUNNER, utcnow()
         kind, payload = job.kind, dict(job.payload or {})
         db.session.commit()
         try:
@@ -119,6 +127,51 @@ def _finish(job_id: int, *, status: str, result: dict | None = None, error: str 
     job.status, job.result, job.error, job.finished_at = status, result, error, utcnow()
     job.progress, job.total = (total, total) if status == "done" else (done, total)
     db.session.commit()
+
+
+_RUNNER_HOST = socket.gethostname()[:100]
+_RUNNER = f"{_RUNNER_HOST}:{os.getpid()}"
+STALE_MESSAGE = _l("The server process that ran this job stopped before it finished (a restart or a crash). "
+                   "Nothing of it was saved: start it again.")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
+
+def is_stale(job: Job, now: datetime | None = None) -> bool:
+    """A queued or running job that no process will finish: its runner on this host is gone, or (another
+    host, or never started) no sign of life for JOB_STALE_AFTER_S seconds."""
+    if job.status not in ("queued", "running"):
+        return False
+    host, _, pid = (job.runner or "").rpartition(":")
+    if job.status == "running" and host == _RUNNER_HOST and pid.isdigit():
+        if int(pid) == os.getpid():  # this very process: its thread is the answer
+            return not any(t.name == f"job-{job.id}" and t.is_alive() for t in threading.enumerate())
+        if not _process_alive(int(pid)):
+            return True
+    last = job.heartbeat_at or job.created_at
+    limit = timedelta(seconds=current_app.config.get("JOB_STALE_AFTER_S", 3600))
+    return last is not None and (now or utcnow()) - last > limit
+
+
+def recover_if_stale(job: Job) -> bool:
+    """Mark a stale job failed (its handler is all-or-nothing, so nothing was half-saved); True if it was."""
+    if not is_stale(job):
+        return False
+    updated = db.session.execute(update(Job).where(Job.id == job.id, Job.status.in_(("queued", "running")))
+                                 .values(status="failed", error=str(STALE_MESSAGE), finished_at=utcnow()))
+    db.session.commit()
+    db.session.refresh(job)
+    if updated.rowcount:
+        log.warning("job %s (%s) marked failed: its runner %s stopped", job.id, job.kind, job.runner)
+    return bool(updated.rowcount)
 
 
 def as_dict(job: Job) -> dict[str, Any]:

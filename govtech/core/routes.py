@@ -108,6 +108,7 @@ def _visible_job(job_id: int) -> jobs.Job:
     job = db.session.get(jobs.Job, job_id)
     if job is None or not (job.created_by == current_user.id or current_user.role in ("coordinator", "admin")):
         abort(404)
+    jobs.recover_if_stale(job)
     return job
 
 

@@ -61,3 +61,54 @@ def test_notifications_are_deduplicated_translated_and_marked_read(app, make_use
     assert "eラーニング" in page
     client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/notifications")})
     assert notifications.unread_count(user.id) == 0
+
+
+def _stuck_job(user, *, runner: str | None, heartbeat_age_s: float | None):
+    from datetime import timedelta
+
+    from govtech.core.models import utcnow
+
+    jobs.register_job("test.count", _count_job)
+    job = jobs.submit(kind="test.count", user=user, payload={"n": 1})
+    job.status, job.runner = "running", runner
+    job.heartbeat_at = None if heartbeat_age_s is None else utcnow() - timedelta(seconds=heartbeat_age_s)
+    db.session.commit()
+    return job.id
+
+
+def test_a_job_whose_worker_died_is_reported_failed_not_running_for_ever(app, make_user, login_as):
+    import subprocess
+    import sys
+
+    user = make_user(role="officer")
+    client = login_as(user)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a real process that has exited: its pid is free
+    dead = _stuck_job(user, runner=f"{jobs._RUNNER_HOST}:{gone.pid}", heartbeat_age_s=5)
+    status = client.get(f"/jobs/{dead}.json").get_json()
+    assert status["status"] == "failed" and "stopped before it finished" in status["error"]
+    # This very process, with no thread running the job (a thread died with an unrecorded error): failed too.
+    orphan = _stuck_job(user, runner=jobs._RUNNER, heartbeat_age_s=5)
+    assert client.get(f"/jobs/{orphan}.json").get_json()["status"] == "failed"
+    # Another host: judged by its heartbeat (progress writes it): recent -> still running, old -> failed.
+    fresh = _stuck_job(user, runner="other-host:123", heartbeat_age_s=60)
+    assert client.get(f"/jobs/{fresh}.json").get_json()["status"] == "running"
+    old = _stuck_job(user, runner="other-host:123", heartbeat_age_s=2 * 3600)
+    assert client.get(f"/jobs/{old}").status_code == 200
+    assert db.session.get(jobs.Job, old).status == "failed"
+
+
+def test_a_live_job_of_this_process_is_not_taken_for_stale(app, make_user, login_as):
+    import threading
+
+    user = make_user(role="officer")
+    client = login_as(user)
+    job_id = _stuck_job(user, runner=jobs._RUNNER, heartbeat_age_s=5)
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait, name=f"job-{job_id}", daemon=True)
+    worker.start()
+    try:
+        assert client.get(f"/jobs/{job_id}.json").get_json()["status"] == "running"
+    finally:
+        release.set()
+        worker.join()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c60239100fcc
+Revision ID: 3f58bce47456
 Revises: 
-Create Date: 2026-11-23 18:29:02.060951
+Create Date: 2026-11-23 18:43:53.476424
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c60239100fcc'
+revision = '3f58bce47456'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -152,6 +152,8 @@ def upgrade():
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('result', sa.JSON(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('runner', sa.String(length=120), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['user.id'], name=op.f('fk_job_created_by_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )
