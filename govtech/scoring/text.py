@@ -117,18 +117,26 @@ _HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 
 
 def _phrases(a: str, b: str, limit: int, min_len: int = 2) -> list[str]:
-    """Longest common substrings of a and b, longest first, each used once."""
-    found = []
+    """Longest common substrings of a and b, longest first, each used once.
+
+    `b` is indexed once (difflib's b2j is most of the cost: the suggestion page explains a dozen candidates);
+    only `a` is blanked after each match, so a phrase repeated in `a` may match the same part of `b` again:
+    such repeats and pieces of a phrase already found are dropped."""
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(b)
+    found: list[str] = []
     for _ in range(limit * 3):
-        match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+        matcher.set_seq1(a)
+        match = matcher.find_longest_match(0, len(a), 0, len(b))
         if match.size < min_len:
             break
-        found += _SPLIT.split(a[match.a:match.a + match.size])
-        # Blank the match on both sides with different fillers so it cannot match again.
+        for piece in _SPLIT.split(a[match.a:match.a + match.size]):
+            piece = piece.strip()
+            # Pieces of only hiragana are grammar (して, います), not content.
+            if len(piece) >= min_len and not _HIRAGANA.fullmatch(piece) and not any(piece in f for f in found):
+                found.append(piece)
         a = a[:match.a] + "\x00" * match.size + a[match.a + match.size:]
-        b = b[:match.b] + "\x01" * match.size + b[match.b + match.size:]
-    # Pieces of only hiragana are grammar (して, います), not content.
-    return [p.strip() for p in found if len(p.strip()) >= min_len and not _HIRAGANA.fullmatch(p.strip())]
+    return found
 
 
 def shared_terms(tfidf, expander: GlossaryExpander, bio: str, description: str, top: int = 8) -> list[str]:
