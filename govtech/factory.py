@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from govtech.config import ROOT, finish_config, resolve_config
 from govtech.extensions import babel, csrf, db, login_manager, migrate
@@ -20,6 +21,7 @@ def create_app(config=None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     finish_config(app)
+    app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a TLS-terminating proxy: trust its X-Forwarded-* so HTTPS, HSTS and client IPs are right.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,6 +33,15 @@ def create_app(config=None) -> Flask:
     register_hooks(app)
     register_commands(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL is a database id: a number beyond the 32-bit INTEGER columns is a 404, not a database
+    error (PostgreSQL: integer out of range; SQLite: beyond 64 bits)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's parameter name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _translation_dirs() -> str:
@@ -140,6 +151,7 @@ def register_hooks(app: Flask) -> None:
 
     app.before_request(security.require_login)
     app.before_request(security.enforce_idle_timeout)
+    app.before_request(security.reject_nul_characters)
     app.after_request(security.set_security_headers)
 
     @app.teardown_request

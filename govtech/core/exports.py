@@ -56,3 +56,15 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return Response(to_csv(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+def decode_upload(data: bytes) -> str | None:
+    """Text of an uploaded CSV: UTF-8 (with or without BOM), else CP932 (Excel's Shift_JIS); None when it is
+    neither, or holds NUL characters (UTF-16, a binary file: PostgreSQL cannot store NUL either)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text if "\x00" not in text else None
+    return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -40,7 +40,19 @@ def enforce_idle_timeout():
         session.clear()
         flash(_("Your session ended after a period of inactivity. Please sign in again."), "info")
         return redirect(url_for("accounts.login"))
-    session["seen"] = now
+    if not last or now - last >= 30:  # 30 s granularity: most requests leave the cookie as it is (no re-signing)
+        session["seen"] = now
+    return None
+
+
+def reject_nul_characters():
+    """before_request: a form or query value holding a NUL character is a 400. PostgreSQL can neither store nor
+    compare text with NUL, so it would otherwise be a 500. (The JSON API checks its own input: api/fields.py.)"""
+    if request.path.startswith("/api/"):
+        return None
+    for source in (request.args, request.form):
+        if any("\x00" in value for _name, value in source.items(multi=True)):
+            abort(400)
     return None
 
 

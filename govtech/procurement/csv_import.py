@@ -6,7 +6,6 @@ Being lenient where Excel rewrites cells: 2026/4/1 dates, 1,200 and ¥1,200 numb
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -15,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from govtech.core.exports import decode_upload
 from govtech.core.models import Category, Municipality
 from govtech.extensions import db
 from govtech.procurement.errors import ImportFailed
@@ -30,13 +30,9 @@ REIWA_RE = re.compile(r"^(?:令和|r)\s*(\d{1,2})(?:年度?)?$", re.IGNORECASE)
 
 def decode(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (BOM or not), else CP932."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_upload(data)
+    if text is not None:
+        return text
     raise ImportFailed([(1, "", _("The file is neither UTF-8 nor Shift_JIS (CP932) text. Save it from Excel as "
                                   "“CSV UTF-8” and try again."))])
 

@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from govtech.procurement.labels import AWARD_METHOD_LABELS, RULE_LABELS
 
@@ -26,6 +26,16 @@ YEN = [Optional(), NumberRange(min=0, max=10**12)]
 
 def _choices(labels: dict) -> list[tuple[str, object]]:
     return list(labels.items())
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN, sNaN and infinities (NumberRange would raise on "sNaN": a 500)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class RequestForm(FlaskForm):
@@ -41,7 +51,7 @@ class RequestForm(FlaskForm):
     fiscal_year = IntegerField(_l("Fiscal year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     desired_start = DateField(_l("Desired start date"), validators=[Optional()])
     external_id = StringField(_l("Your reference (optional)"), validators=[Optional(), Length(max=64)])
-    version = HiddenField()
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,18}$")])  # the route reads it with int()
     save = SubmitField(_l("Save as draft"))
     save_submit = SubmitField(_l("Save and submit to GovTech Tokyo"))
 
@@ -108,8 +118,8 @@ class BidForm(FlaskForm):
     vendor_name = StringField(_l("Vendor"), validators=[DataRequired(), Length(max=200)])
     unit_price_jpy = IntegerField(_l("Unit price (yen)"), validators=[Optional(), NumberRange(1, 10**12)])
     total_jpy = IntegerField(_l("Or total price (yen)"), validators=[Optional(), NumberRange(1, 10**12)])
-    technical_score = DecimalField(_l("Technical score (0–100)"), places=1,
-                                   validators=[Optional(), NumberRange(0, 100)])
+    technical_score = FiniteDecimalField(_l("Technical score (0–100)"), places=1,
+                                         validators=[Optional(), NumberRange(0, 100)])
     valid = BooleanField(_l("The bid is valid"), default=True)
     invalid_reason = StringField(_l("If not valid, why"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Record the bid"))
@@ -135,6 +145,6 @@ class DeadlineForm(FlaskForm):
 class CategoryCurveForm(FlaskForm):
     """A category's volume-discount exponent (empty: fitted on past awards or the default)."""
 
-    discount_exponent = DecimalField(_l("Discount exponent b"), places=3,
-                                     validators=[Optional(), NumberRange(0, 0.9)])
+    discount_exponent = FiniteDecimalField(_l("Discount exponent b"), places=3,
+                                           validators=[Optional(), NumberRange(0, 0.9)])
     submit = SubmitField(_l("Save"))

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from govtech.core.exports import decode_upload
 from govtech.core.models import Municipality, Skill
 from govtech.extensions import db
 from govtech.talent.models import REGIONS, WEIGHTS, WORK_STYLES
@@ -48,14 +49,10 @@ class ImportFailed(Exception):
 
 def decode(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (BOM or not), else CP932 (Excel's Shift_JIS)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(1, "file", _("The file is neither UTF-8 nor Shift_JIS (CP932)."))]) from exc
+    text = decode_upload(data)
+    if text is not None:
+        return text
+    raise ImportFailed([RowError(1, "file", _("The file is neither UTF-8 nor Shift_JIS (CP932)."))])
 
 
 def read_rows(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

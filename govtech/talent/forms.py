@@ -97,7 +97,7 @@ class RoleForm(FlaskForm):
     work_style = SelectField(_l("Work style"), choices=_work_style_choices(), default="hybrid")
     positions = IntegerField(_l("Positions"), default=1, validators=[InputRequired(), NumberRange(1, 20)],
                              render_kw={"min": "1", "max": "20"})
-    template = HiddenField()
+    template = HiddenField(validators=[Optional(), Length(max=40)])  # a role template's code (Role.template)
     version = HiddenField()
     requirements = FieldList(FormField(RequirementForm), min_entries=REQUIREMENT_ROWS,
                              max_entries=REQUIREMENT_ROWS + 12)
