@@ -2,6 +2,8 @@
 talent.access), applied before serialising. No writes here."""
 from __future__ import annotations
 
+from flask_login import current_user
+
 from govtech.procurement.access import can_see_private_amounts
 from govtech.procurement.awards import bid_scores
 from govtech.procurement.models import JointTender, Participation
@@ -66,9 +68,12 @@ def professional(p: Professional) -> dict:
 
 
 def match(m: Match) -> dict:
-    """A match with the candidate (callers reach it only through talent.access.can_view_candidate)."""
+    """A match with the candidate (callers reach it only through talent.access.can_view_candidate).
+
+    The workflow note is the coordinators' working note: only coordinators read it (an empty string for others)."""
     p = m.professional
+    note = m.note if getattr(current_user, "role", None) == "coordinator" else ""
     return {"id": m.id, "role_id": m.role_id, "status": m.status, "origin": m.origin, "interest": m.interest,
             "score": m.score, "explanation": m.explanation, "professional_consent": m.professional_consent,
-            "note": m.note, "version": m.version, "created_at": m.created_at, "updated_at": m.updated_at,
+            "note": note, "version": m.version, "created_at": m.created_at, "updated_at": m.updated_at,
             "professional": {"id": p.id, "name": p.name, "email": p.email, "external_id": p.external_id}}

@@ -167,3 +167,17 @@ def test_cookie_sessions_work_for_talent_writes_with_csrf(cookie_api, profession
     saved = session_client.put("/api/v1/professionals/me", json=PROFILE, headers={"X-CSRFToken": token})
     assert saved.status_code == 200 and saved.get_json()["name"] == PROFILE["name"]
     assert session_client.get("/api/v1/roles").status_code == 200
+
+
+def test_the_coordinators_working_note_is_read_by_coordinators_only(client, heads):
+    me = _profile(client, heads)
+    role = _role(client, heads)
+    match = client.post(f"/api/v1/roles/{role['id']}/candidates", headers=heads["c"],
+                        json={"professional_id": me["id"]}).get_json()
+    step = f"/api/v1/matches/{match['id']}/transitions"
+    noted = client.post(step, headers=heads["c"], json={"action": "introduce", "version": match["version"],
+                                                        "note": "salary expectations high; check with HR"})
+    assert noted.status_code == 200 and noted.get_json()["note"] == "salary expectations high; check with HR"
+    url = f"/api/v1/matches/{match['id']}"
+    assert client.get(url, headers=heads["p"]).get_json()["note"] == ""
+    assert client.get(url, headers=heads["c"]).get_json()["note"] == "salary expectations high; check with HR"
