@@ -64,11 +64,9 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture()
-def app(template_db, tmp_path):
-    """The app on a private copy of the migrated database."""
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(template_db, path)
+def app_on_copy(source, path):
+    """Generator for fixtures: the app, its context pushed, on a private copy `path` of database `source`."""
+    shutil.copy(source, path)
     app = make_test_app(f"sqlite:///{path}")
     app.test_client_class = FreshContextClient
     with app.app_context():
@@ -76,6 +74,12 @@ def app(template_db, tmp_path):
         from govtech.extensions import db
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture()
+def app(template_db, tmp_path):
+    """The app on a private copy of the migrated database."""
+    yield from app_on_copy(template_db, tmp_path / "test.sqlite3")
 
 
 @pytest.fixture()

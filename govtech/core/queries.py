@@ -63,4 +63,4 @@ def municipality_options(lang: str, selected=None) -> Markup:
     if selected is not None and str(selected).isdigit():
         tag = f'<option value="{int(selected)}">'
         html = html.replace(tag, tag[:-1] + " selected>", 1)
-    return Markup(html)  # noqa: S704 - ids are ints and names are escaped above
+    return Markup(html)  # noqa: S704  # nosec B704 - ids are ints and names are escaped above

@@ -58,16 +58,22 @@ def _audit_participation(actor, p: Participation, action: str, before: str | Non
                  municipality_id=p.municipality_id)
 
 
-def join_tender(*, actor, tender_id: int, municipality: Municipality, quantity: int,
-                budget_ceiling_jpy: int | None = None) -> Participation:
-    """手挙げ: the municipality joins with its quantity and ceiling, before the deadline, once."""
+def _open_answer(actor, tender_id: int, municipality: Municipality, quantity: int, budget_ceiling_jpy: int | None):
+    """The checks before a municipality's answer is written: who, what, tender locked and still open.
+    Returns (tender, its participation of that municipality or None)."""
     _check_acts(actor, municipality)
     errors = _answer_errors(quantity, budget_ceiling_jpy)
     if errors:
         raise ValidationFailed(_("Some fields need correcting."), fields=errors)
     tender = tenders.lock_tender(tender_id)
     _check_open(tender)
-    p = _participation(tender, municipality.id)
+    return tender, _participation(tender, municipality.id)
+
+
+def join_tender(*, actor, tender_id: int, municipality: Municipality, quantity: int,
+                budget_ceiling_jpy: int | None = None) -> Participation:
+    """手挙げ: the municipality joins with its quantity and ceiling, before the deadline, once."""
+    tender, p = _open_answer(actor, tender_id, municipality, quantity, budget_ceiling_jpy)
     before = p.status if p else None
     if p is not None and p.joined:
         raise AlreadyJoined(_("%(name)s already takes part in this tender. Change its answer instead.",
@@ -89,13 +95,7 @@ def join_tender(*, actor, tender_id: int, municipality: Municipality, quantity: 
 def update_participation(*, actor, tender_id: int, municipality: Municipality, quantity: int,
                          budget_ceiling_jpy: int | None = None) -> Participation:
     """Change a joined municipality's quantity or ceiling while the tender is open."""
-    _check_acts(actor, municipality)
-    errors = _answer_errors(quantity, budget_ceiling_jpy)
-    if errors:
-        raise ValidationFailed(_("Some fields need correcting."), fields=errors)
-    tender = tenders.lock_tender(tender_id)
-    _check_open(tender)
-    p = _participation(tender, municipality.id)
+    _tender, p = _open_answer(actor, tender_id, municipality, quantity, budget_ceiling_jpy)
     if p is None or not p.joined:
         raise InvalidTransition(_("Join the tender first."))
     p.quantity, p.budget_ceiling_jpy, p.responded_at = quantity, budget_ceiling_jpy, utcnow()

@@ -61,10 +61,30 @@ class Server:
     base: str
     log: Path
 
+    def pids(self, path: str, exclude_status: str = "") -> set[str]:
+        entries = [line.split() for line in self.log.read_text().splitlines()] if self.log.exists() else []
+        return {pid for pid, status, logged in entries if logged == path and status != exclude_status}
+
+    def wait_for_both_workers(self, process: subprocess.Popen, timeout: float = 60) -> None:
+        """Until both workers have answered a health check: each imports the app after the fork, and under load
+        the second can still be starting when the first answers (then it would take every sign-in)."""
+        deadline = time.monotonic() + timeout
+        while len(self.pids("/healthz")) < 2:
+            assert process.poll() is None, process.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, f"only workers {self.pids('/healthz')} answered in {timeout} s"
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(self._health, range(4)))
+            time.sleep(0.05)
+
+    def _health(self, _n) -> None:
+        try:
+            urllib.request.urlopen(f"{self.base}/healthz", timeout=2).read()
+        except OSError:
+            time.sleep(0.1)
+
     def login_pids(self) -> set[str]:
         """Pids of the workers that answered sign-in POSTs (302, 401, 429; the GET of the page is a 200)."""
-        entries = [line.split() for line in self.log.read_text().splitlines()]
-        return {pid for pid, status, path in entries if path == "/login" and status != "200"}
+        return self.pids("/login", exclude_status="200")
 
 
 @dataclass
@@ -114,15 +134,9 @@ def gunicorn(accounts_db, tmp_path):
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
              "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s", "app:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                assert processes[-1].poll() is None, processes[-1].stderr.read().decode()[-2000:]
-                time.sleep(0.1)
-        return Server(base, log)
+        server = Server(f"http://127.0.0.1:{port}", log)
+        server.wait_for_both_workers(processes[-1])
+        return server
 
     yield start
     for process in processes:

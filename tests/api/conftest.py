@@ -79,19 +79,9 @@ def demo_db(template_db, tmp_path_factory):
 @pytest.fixture()
 def demo_app(demo_db, tmp_path):
     """The app on a private copy of the demo database."""
-    import shutil
+    from tests.conftest import app_on_copy
 
-    from govtech.extensions import db
-    from tests.conftest import FreshContextClient, make_test_app
-
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_db, path)
-    app = make_test_app(f"sqlite:///{path}")
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_on_copy(demo_db, tmp_path / "demo.sqlite3")
 
 
 @pytest.fixture()

@@ -16,7 +16,10 @@ in UTF-8, UTF-8 with BOM, CP932 or garbage bytes. Assertions:
 - a background job started by a form (CSV import, pool-wide plan) finishes with a result or its own error
   message, never "internal error", and a failed import writes nothing but its job row;
 - whatever a successful post stored fits its column and holds no NUL character (PostgreSQL, the production
-  database, refuses both with a 5xx; SQLite, used here for speed, would accept them silently).
+  database, refuses both with a 5xx; SQLite, used here for speed, would accept them silently);
+- no form changes an account's role or municipality (extra fields such as role=admin are ignored), and only
+  the administrators' user form creates accounts other than professionals.
+The module prints how many examples ran; FORMS_FUZZ_EXAMPLES raises the number per route for a deeper run.
 """
 from __future__ import annotations
 
@@ -753,7 +756,6 @@ class JobLog(logging.Handler):
 
 
 JOB_LOG = JobLog()
-logging.getLogger("govtech.core.jobs").addHandler(JOB_LOG)
 
 
 def check_job(location: str, before: dict) -> None:
@@ -774,7 +776,11 @@ def check_job(location: str, before: dict) -> None:
 @pytest.fixture()
 def world(app, make_user):
     app.config["JOBS_INLINE"] = True  # uploads and the plan run as jobs: at once here, to check their outcome
-    return World(app, make_user)
+    logger = logging.getLogger("govtech.core.jobs")
+    logger.disabled = False  # alembic's fileConfig (init-db) disables the loggers that exist before it runs
+    logger.addHandler(JOB_LOG)
+    yield World(app, make_user)
+    logger.removeHandler(JOB_LOG)
 
 
 @pytest.fixture(scope="module", autouse=True)
