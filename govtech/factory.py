@@ -151,7 +151,7 @@ def register_hooks(app: Flask) -> None:
 
     app.before_request(security.require_login)
     app.before_request(security.enforce_idle_timeout)
-    app.before_request(security.reject_nul_characters)
+    app.before_request(security.reject_unstorable_input)
     app.after_request(security.set_security_headers)
 
     @app.teardown_request

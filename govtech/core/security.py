@@ -1,6 +1,7 @@
 """Request guards and response headers: login by default, idle timeout, CSP and friends."""
 from __future__ import annotations
 
+import re
 import time
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
@@ -45,13 +46,23 @@ def enforce_idle_timeout():
     return None
 
 
-def reject_nul_characters():
-    """before_request: a form or query value holding a NUL character is a 400. PostgreSQL can neither store nor
-    compare text with NUL, so it would otherwise be a 500. (The JSON API checks its own input: api/fields.py.)"""
+_INT_RE = re.compile(r"[+-]?\d+")
+_FREE_TEXT_ARGS = frozenset({"q"})  # searches may hold long digit strings
+INT32_MAX = 2**31 - 1
+
+
+def reject_unstorable_input():
+    """before_request: a 400 for input no database can take, which would otherwise be a 500:
+    a form or query value holding a NUL character (PostgreSQL can neither store nor compare it), and a whole
+    number in the query string (page, filters by id or year) beyond 32 bits (PostgreSQL: out of range).
+    (The JSON API checks its own input: api/fields.py.)"""
     if request.path.startswith("/api/"):
         return None
     for source in (request.args, request.form):
         if any("\x00" in value for _name, value in source.items(multi=True)):
+            abort(400)
+    for name, value in request.args.items(multi=True):
+        if name not in _FREE_TEXT_ARGS and _INT_RE.fullmatch(value.strip()) and abs(int(value)) > INT32_MAX:
             abort(400)
     return None
 

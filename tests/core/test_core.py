@@ -125,3 +125,12 @@ def test_title_and_head_blocks_hold_no_page_content():
         for block in ("title", "head"):
             for body in re.findall(r"{%\s*block " + block + r"\s*%}(.*?){%\s*endblock", text, flags=re.S):
                 assert "<section" not in body and "<table" not in body and "<div" not in body, f"{path}: {block}"
+
+
+def test_numbers_beyond_32_bits_in_the_query_string_are_a_400_not_a_500(app, make_user, login_as):
+    client = login_as(make_user(role="coordinator"))
+    for path in ("/procurement/requests?page=9223372036854775808", "/talent/roles?municipality=2147483648",
+                 "/procurement/requests?fy=-99999999999", "/audit?municipality=%2B2147483648"):
+        assert client.get(path).status_code == 400, path
+    assert client.get("/procurement/requests?page=2").status_code == 200
+    assert client.get("/procurement/requests?q=99999999999999999999").status_code == 200  # a search, not a number
