@@ -123,10 +123,13 @@ def pool_suggestions() -> list[PoolView]:
 
 
 def tender_page(*, page: int, per_page: int, state: str | None = None, category: str | None = None,
-                fiscal_year: int | None = None, q: str | None = None, sort: str | None = None):
-    """All joint tenders, filtered, sorted and paginated (participants loaded in one more query)."""
-    stmt = select(JointTender).options(joinedload(JointTender.category), selectinload(JointTender.participations),
-                                       selectinload(JointTender.award))
+                fiscal_year: int | None = None, q: str | None = None, sort: str | None = None,
+                with_participations: bool = True):
+    """All joint tenders, filtered, sorted and paginated (participants loaded in one more query; the list page,
+    which shows only how many joined, passes with_participations=False and asks `joined_counts`)."""
+    stmt = select(JointTender).options(joinedload(JointTender.category), selectinload(JointTender.award))
+    if with_participations:
+        stmt = stmt.options(selectinload(JointTender.participations))
     if state:
         stmt = stmt.where(JointTender.state == state)
     if category:
@@ -137,6 +140,17 @@ def tender_page(*, page: int, per_page: int, state: str | None = None, category:
         stmt = stmt.where(JointTender.title.like(f"%{q.strip()}%"))
     stmt = _sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def joined_counts(tender_ids) -> dict[int, int]:
+    """How many municipalities joined each tender (one grouped query)."""
+    ids = list(tender_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Participation.tender_id, func.count(Participation.id))
+        .where(Participation.tender_id.in_(ids), Participation.status.in_(JOINED))
+        .group_by(Participation.tender_id)).all())
 
 
 def get_tender(tender_id: int) -> JointTender | None:

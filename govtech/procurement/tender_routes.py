@@ -44,8 +44,10 @@ def tenders_list():
     args = request.args
     page = queries.tender_page(page=args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
                                state=args.get("state") or None, category=args.get("category") or None,
-                               fiscal_year=args.get("fy", type=int), q=args.get("q") or None, sort=args.get("sort"))
+                               fiscal_year=args.get("fy", type=int), q=args.get("q") or None, sort=args.get("sort"),
+                               with_participations=False)
     return render_template("procurement/tenders.html", page=page, states=TENDER_STATES,
+                           joined=queries.joined_counts(t.id for t in page.items),
                            categories=queries.categories(), years=queries.fiscal_years(),
                            counts=queries.pipeline_counts())
 
