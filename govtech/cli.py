@@ -42,9 +42,21 @@ def register_seeder(app, order: int, func) -> None:
 
 def init_db() -> dict:
     """Upgrade the schema to the newest migration, then load the reference data."""
+    from alembic.util.exc import CommandError
+
     from govtech.core.reference import load_reference_data
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        # Flask-Migrate's wrapper logs alembic's errors and exits; the wrapped function lets us explain.
+        upgrade.__wrapped__(directory=current_app.extensions["migrate"].directory)
+    except CommandError as exc:
+        if "Can't locate revision" not in str(exc):
+            raise
+        # Until the first release the initial migration is regenerated (make migration), so a database made
+        # by an older checkout names a revision that no longer exists.
+        fail("this database was created by an older, unreleased schema "
+             f"({db.engine.url.render_as_string(hide_password=True)}). Move it away or delete it (for the "
+             "default SQLite database: rm instance/govtech.sqlite3) and run the command again.")
     counts = load_reference_data()
     db.session.commit()
     return counts

@@ -134,3 +134,15 @@ def test_numbers_beyond_32_bits_in_the_query_string_are_a_400_not_a_500(app, mak
         assert client.get(path).status_code == 400, path
     assert client.get("/procurement/requests?page=2").status_code == 200
     assert client.get("/procurement/requests?q=99999999999999999999").status_code == 200  # a search, not a number
+
+
+def test_init_db_on_a_database_of_an_older_unreleased_schema_says_what_to_do(app):
+    from sqlalchemy import text
+
+    from govtech.extensions import db
+
+    db.session.execute(text("UPDATE alembic_version SET version_num = 'deadbeef0000'"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert "older, unreleased schema" in result.output and "run the command again" in result.output
