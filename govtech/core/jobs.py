@@ -114,7 +114,7 @@ def _run(app: Flask, job_id: int) -> None:
         except Exception:  # noqa: BLE001 - a failed job must be recorded, never lost
             db.session.rollback()
             log.error("job %s (%s) failed:\n%s", job_id, kind, traceback.format_exc())
-            _finish(job_id, status="failed", error="internal error (logged)")
+            _finish(job_id, status="failed", error="job:internal")
         finally:
             with _LOCK:
                 _LIVE.pop(job_id, None)
@@ -131,8 +131,19 @@ def _finish(job_id: int, *, status: str, result: dict | None = None, error: str 
 
 _RUNNER_HOST = socket.gethostname()[:100]
 _RUNNER = f"{_RUNNER_HOST}:{os.getpid()}"
-STALE_MESSAGE = _l("The server process that ran this job stopped before it finished (a restart or a crash). "
-                   "Nothing of it was saved: start it again.")
+# Failures the portal itself records are stored as a code and translated when shown, so the reader's language
+# decides (the job may be recovered during someone else's request, in another language).
+_STORED_ERRORS = {
+    "job:stale": _l("The server process that ran this job stopped before it finished (a restart or a crash). "
+                    "Nothing of it was saved: start it again."),
+    "job:internal": _l("An internal error stopped this job (it was logged). Nothing of it was saved: try again "
+                       "later or contact GovTech Tokyo."),
+}
+
+
+def error_text(job: Job) -> str | None:
+    """The job's error in the reader's language."""
+    return str(_STORED_ERRORS[job.error]) if job.error in _STORED_ERRORS else job.error
 
 
 def _process_alive(pid: int) -> bool:
@@ -166,7 +177,7 @@ def recover_if_stale(job: Job) -> bool:
     if not is_stale(job):
         return False
     updated = db.session.execute(update(Job).where(Job.id == job.id, Job.status.in_(("queued", "running")))
-                                 .values(status="failed", error=str(STALE_MESSAGE), finished_at=utcnow()))
+                                 .values(status="failed", error="job:stale", finished_at=utcnow()))
     db.session.commit()
     db.session.refresh(job)
     if updated.rowcount:
@@ -178,4 +189,4 @@ def as_dict(job: Job) -> dict[str, Any]:
     """The status JSON the status page polls."""
     done, total = job.live_progress()
     return {"id": job.id, "kind": job.kind, "status": job.status, "progress": done, "total": total,
-            "result": job.result, "error": job.error}
+            "result": job.result, "error": error_text(job)}

@@ -115,7 +115,8 @@ def _visible_job(job_id: int) -> jobs.Job:
 @bp.route("/jobs/<int:job_id>")
 def job_status(job_id: int):
     """Progress page of a background job (polls the JSON below; works without JavaScript by reloading)."""
-    return render_template("core/job.html", job=_visible_job(job_id))
+    job = _visible_job(job_id)
+    return render_template("core/job.html", job=job, error=jobs.error_text(job))
 
 
 @bp.route("/jobs/<int:job_id>.json")

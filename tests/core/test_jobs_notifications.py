@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from govtech.core import jobs, notifications
+from govtech.core.jobs import Job
 from govtech.core.errors import ValidationFailed
 from govtech.extensions import db
 from tests.conftest import csrf_token
@@ -86,7 +87,12 @@ def test_a_job_whose_worker_died_is_reported_failed_not_running_for_ever(app, ma
     gone.wait()  # a real process that has exited: its pid is free
     dead = _stuck_job(user, runner=f"{jobs._RUNNER_HOST}:{gone.pid}", heartbeat_age_s=5)
     status = client.get(f"/jobs/{dead}.json").get_json()
-    assert status["status"] == "failed" and "stopped before it finished" in status["error"]
+    assert status["status"] == "failed" and "完了前に停止しました" in status["error"]  # Japanese by default
+    assert db.session.get(Job, dead).error == "job:stale"  # stored as a code, shown in the reader's language
+    user.locale = "en"  # the same failure read in English: the reader's language, not the recoverer's
+    db.session.commit()
+    assert "stopped before it finished" in client.get(f"/jobs/{dead}.json").get_json()["error"]
+    assert "stopped before it finished" in client.get(f"/jobs/{dead}").get_data(as_text=True)  # the page too
     # This very process, with no thread running the job (a thread died with an unrecorded error): failed too.
     orphan = _stuck_job(user, runner=jobs._RUNNER, heartbeat_age_s=5)
     assert client.get(f"/jobs/{orphan}.json").get_json()["status"] == "failed"

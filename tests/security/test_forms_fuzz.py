@@ -57,7 +57,7 @@ MIN_EXAMPLES_PER_CASE = min(8, MAX_EXAMPLES)
 FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
-INTERNAL_JOB_ERROR = "internal error (logged)"
+INTERNAL_JOB_ERROR = "job:internal"  # the stored code of a crashed job (jobs._STORED_ERRORS)
 
 # ---------------------------------------------------------------- values
 
