@@ -232,10 +232,32 @@ def judge_from_project_json(name: str, version: str, timeout: float) -> dict:
             hint = f"upgrade: {newest} is installable on Python {PYTHON_VERSION}"
         else:
             hint = "no newer release is installable on this Python"
+        holders = held_back_by(name, latest)
+        if holders:
+            hint += "; held back by " + ", ".join(holders)
         verdict["newest_installable"] = newest
         verdict["reason"] = (f"installed {version} is not the latest release ({latest}, Requires-Python {requires}) "
                              f"and PyPI's project JSON lists advisories of the latest release only; {hint}")
     return verdict
+
+
+def held_back_by(name: str, latest: str) -> list[str]:
+    """Installed distributions whose requirement on `name` excludes its latest release (why it is older)."""
+    try:
+        newest = Version(latest)
+    except InvalidVersion:
+        return []
+    holders = []
+    for dist in metadata.distributions():
+        for line in dist.requires or ():
+            try:
+                req = Requirement(line)
+            except InvalidRequirement:
+                continue
+            if canonicalize_name(req.name) == canonicalize_name(name) and req.specifier and \
+                    not req.specifier.contains(newest, prereleases=True):
+                holders.append(f"{dist.metadata['Name']} {dist.version} requires {req.name}{req.specifier}")
+    return sorted(set(holders))
 
 
 # ---------------------------------------------------------------------------------------------- audit
