@@ -52,7 +52,10 @@ def _translation_dirs() -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
+    from sqlalchemy import select
+
     from govtech.accounts.models import User
+    from govtech.core import notifications
     from govtech.core.web import select_locale
 
     db.init_app(app)
@@ -69,10 +72,12 @@ def register_extensions(app: Flask) -> None:
         user_id, _, version = identity.partition(".")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
+        row = db.session.execute(select(User, notifications.unread_count_of(User.id))
+                                 .where(User.id == int(user_id))).first()
+        if row is None or not row[0].active or row[0].session_version != int(version):
             return None
-        return user
+        notifications.remember_unread(row[0].id, row[1])  # the header's badge, fetched in the same statement
+        return row[0]
 
     _enable_sqlite_pragmas(app)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask import g
 from sqlalchemy import ForeignKey, Index, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,11 +46,31 @@ def notify(user_ids: Iterable[int], *, kind: str, message: str, params: dict | N
         db.session.add(Notification(user_id=user_id, kind=kind, message=str(message), params=params or {},
                                     link=link, dedupe_key=dedupe_key))
     db.session.flush()
+    _forget_unread()
     return len(ids)
+
+
+def unread_count_of(user_id_column):
+    """The unread count as a scalar subquery: the user loader fetches it with the user, one statement less
+    on every page."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id_column, Notification.read_at.is_(None)).scalar_subquery())
+
+
+def remember_unread(user_id: int, count: int) -> None:
+    """Keep the count the user loader fetched for this request (forgotten when notifications change)."""
+    g._unread_notifications = (user_id, count)
+
+
+def _forget_unread() -> None:
+    g.pop("_unread_notifications", None)
 
 
 def unread_count(user_id: int) -> int:
     """How many unread notifications the user has."""
+    known = g.get("_unread_notifications")
+    if known is not None and known[0] == user_id:
+        return known[1]
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
@@ -64,6 +85,7 @@ def mark_all_read(user_id: int) -> None:
     """Mark every notification of the user as read."""
     db.session.execute(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
                        .values(read_at=utcnow()))
+    _forget_unread()
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext convention for "mark for translation, translate later"

@@ -14,7 +14,7 @@ from govtech.accounts.forms import ConfirmForm
 from govtech.core.nav import nav_for
 from govtech.core.notifications import unread_count
 from govtech.core.queries import municipality_options
-from govtech.core.web import get_locale_code
+from govtech.core.web import get_locale_code, translated
 
 
 # Japanese and English group digits the same way (1,234,567), so whole numbers need no locale lookup: a
@@ -40,6 +40,16 @@ def _medium_date(value: date, locale: str) -> str:
     return babel_format_date(value, "medium", locale=locale)
 
 
+@lru_cache(maxsize=4096)
+def _long_date(value: date, locale: str) -> str:
+    return babel_format_date(value, "long", locale=locale)
+
+
+def long_date(value: date) -> str:
+    """A date in the UI locale's long form (2026年12月8日 / December 8, 2026)."""
+    return _long_date(value, str(get_locale() or "ja"))
+
+
 def day(value) -> str:
     """A date in the UI locale (2026年4月1日 / Apr 1, 2026)."""
     if value is None:
@@ -57,7 +67,7 @@ ROLE_LABELS = {"admin": _l("Administrator"), "coordinator": _l("Coordinator"), "
 
 def role_label(role: str) -> str:
     """The translated name of a role."""
-    return str(ROLE_LABELS.get(role, role))
+    return translated(ROLE_LABELS.get(role, role))
 
 
 def page_url(page: int) -> str:

@@ -56,3 +56,21 @@ def get_locale_code() -> str:
     """'ja' or 'en' for the current request."""
     locale = get_locale()
     return locale.language if locale else "ja"
+
+
+_TRANSLATED: dict[tuple, str] = {}
+
+
+def translated(text) -> str:
+    """str() of a label, cached per language when it is a plain lazy msgid (`_l("…")` without values).
+
+    The catalogues do not change while the process runs, and list pages show a label per row and column:
+    the cache saves Flask-Babel's lookups (domain, catalogue, locale) on each of them."""
+    args = getattr(text, "_args", None)
+    if args is None or getattr(text, "_kwargs", True):
+        return str(text)
+    key = (get_locale_code(), text._func, args)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = str(text)
+    return found

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from govtech.core.web import translated
+
 REQUEST_STATE_LABELS = {
     "draft": _l("Draft"), "submitted": _l("Submitted"), "returned": _l("Returned for changes"),
     "pooled": _l("In a joint tender"), "withdrawn": _l("Withdrawn"), "declined": _l("Not taken up"),
@@ -42,4 +44,4 @@ def label(kind: str, value: str) -> str:
     """The translated label of a value: kind is request, tender, participation, method, rule, step or curve."""
     table = {"request": REQUEST_STATE_LABELS, "tender": TENDER_STATE_LABELS, "participation": PARTICIPATION_LABELS,
              "method": AWARD_METHOD_LABELS, "rule": RULE_LABELS, "step": STEP_LABELS, "curve": CURVE_SOURCES}[kind]
-    return str(table.get(value, value))
+    return translated(table.get(value, value))

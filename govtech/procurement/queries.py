@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtech.core.models import Category, Municipality, utcnow
@@ -73,9 +73,8 @@ def categories() -> list[Category]:
 
 def fiscal_years() -> list[int]:
     """Fiscal years that have requests or tenders, newest first."""
-    years = set(db.session.scalars(select(ProcurementRequest.fiscal_year).distinct()))
-    years |= set(db.session.scalars(select(JointTender.fiscal_year).distinct()))
-    return sorted(years, reverse=True)
+    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year))
+    return sorted(db.session.scalars(select(both.subquery().c[0])), reverse=True)
 
 
 @dataclass
@@ -207,10 +206,10 @@ def savings_table(*, municipality_id: int | None = None) -> list[dict]:
 
 def pipeline_counts() -> dict[str, int]:
     """Number of tenders per state, and submitted requests waiting for a pool."""
-    counts = dict(db.session.execute(select(JointTender.state, func.count()).group_by(JointTender.state)).all())
-    counts["waiting_requests"] = db.session.scalar(select(func.count()).select_from(ProcurementRequest).where(
-        ProcurementRequest.state == "submitted")) or 0
-    return counts
+    waiting = (select(literal("waiting_requests").label("state"), func.count().label("n"))
+               .select_from(ProcurementRequest).where(ProcurementRequest.state == "submitted"))
+    per_state = select(JointTender.state, func.count()).group_by(JointTender.state)
+    return {"waiting_requests": 0, **dict(db.session.execute(union_all(per_state, waiting)).all())}
 
 
 def tenders_near_deadline(limit: int = 5) -> list[JointTender]:

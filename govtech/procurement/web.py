@@ -40,6 +40,7 @@ def register(app) -> None:
 
 def deadline(value) -> str:
     """A deadline stored as naive UTC (end of day in Tokyo), shown as that Tokyo date: 2026年12月8日."""
-    from flask_babel import format_date
+    from govtech.core.templating import long_date
+    from govtech.procurement.dates import tokyo_date
 
-    return "—" if value is None else format_date(value, "long")
+    return "—" if value is None else long_date(tokyo_date(value))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from govtech.core.web import translated
+
 LEVELS = (
     (0, _l("0 None"), _l("No experience with this skill.")),
     (1, _l("1 Awareness"), _l("Knows the concepts and vocabulary; can follow the discussion.")),
@@ -38,7 +40,7 @@ CONSENT_LABELS = {None: _l("Waiting for the professional"), True: _l("Accepted")
 def label(mapping: dict, key) -> str:
     """The translated label of a key, or the key itself."""
     value = mapping.get(key)
-    return str(value) if value is not None else str(key)
+    return translated(value) if value is not None else str(key)
 
 ACTION_LABELS = {
     "shortlist": _l("Shortlist"), "introduce": _l("Introduce to the municipality"), "reject": _l("Not a fit"),

@@ -146,3 +146,26 @@ def test_init_db_on_a_database_of_an_older_unreleased_schema_says_what_to_do(app
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 1
     assert "older, unreleased schema" in result.output and "run the command again" in result.output
+
+
+def test_cached_labels_follow_the_language_and_leave_values_alone(app):
+    """translated() caches a lazy msgid per language; strings with values are formatted each time."""
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    from govtech.core.web import translated
+    from govtech.procurement.labels import REQUEST_STATE_LABELS
+
+    draft = REQUEST_STATE_LABELS["draft"]
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            assert translated(draft) == "Draft"
+        with force_locale("ja"):
+            japanese = translated(draft)
+            assert japanese == str(draft) and japanese != "Draft"
+            assert translated(draft) == japanese  # from the cache
+        with force_locale("en"):
+            assert translated(draft) == "Draft"
+            assert translated(_l("%(n)s of %(p)s appointed", n=1, p=2)) == "1 of 2 appointed"
+            assert translated(_l("%(n)s of %(p)s appointed", n=3, p=4)) == "3 of 4 appointed"
+        assert translated("plain") == "plain"

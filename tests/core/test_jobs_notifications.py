@@ -64,6 +64,28 @@ def test_notifications_are_deduplicated_translated_and_marked_read(app, make_use
     assert notifications.unread_count(user.id) == 0
 
 
+def test_the_unread_badge_comes_with_the_user_and_follows_changes_in_the_same_request(app, make_user, login_as):
+    """The user loader fetches the unread count in its own statement; a notification added or read later in
+    the same request is not hidden by that remembered count."""
+    user = make_user(role="officer")
+    client = login_as(user)
+    notifications.notify([user.id], kind="test", message="A new joint tender is open: %(title)s",
+                         params={"title": "x"}, dedupe_key="badge:1")
+    db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert 'data-testid="notifications"' in page and ">1<" in page.split('data-testid="notifications"')[1][:200]
+    with app.test_request_context("/"):
+        notifications.remember_unread(user.id, 0)
+        assert notifications.unread_count(user.id) == 0  # the remembered figure, no query
+        notifications.notify([user.id], kind="test", message="A new joint tender is open: %(title)s",
+                             params={"title": "y"}, dedupe_key="badge:2")
+        assert notifications.unread_count(user.id) == 2
+        notifications.remember_unread(user.id, 2)
+        notifications.mark_all_read(user.id)
+        assert notifications.unread_count(user.id) == 0
+        db.session.rollback()
+
+
 def _stuck_job(user, *, runner: str | None, heartbeat_age_s: float | None):
     from datetime import timedelta
 
