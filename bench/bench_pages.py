@@ -8,7 +8,8 @@ roles, and one coordinator account.
 
 Served: `gunicorn --workers 4 app:app` on 127.0.0.1 (development settings: plain HTTP cookies). Signed in by
 posting the login form with its CSRF token; wrk sends the session cookie. Per endpoint: a warm-up (for the
-suggestion page, until every worker has fitted its pool scorer), then `wrk -t1 -c16 -d10s` with
+suggestion page, until every worker has fitted its pool scorer; measured twice: first views of 50 roles, then
+views again once every worker has served each of them), then `wrk -t1 -c16 -d10s` with
 wrk_report.lua, which spreads requests over several ids where given and prints p50/p95/p99 and throughput
 from done(summary, latency, requests). /healthz (public, one `SELECT 1`) is the trivial baseline.
 
@@ -182,10 +183,18 @@ def fetch(base: str, path: str, cookie: str | None, timeout: float = 300) -> tup
     return status, time.perf_counter() - started
 
 
-def warm(base: str, paths: list[str], cookie: str | None, workers: int, heavy: bool) -> float:
+def warm(base: str, paths: list[str], cookie: str | None, workers: int, heavy) -> float:
     """Requests until every worker has served the endpoint (heavy: until no request is slow any more,
-    i.e. every worker has fitted its pool scorer). Returns the seconds spent."""
+    i.e. every worker has fitted its pool scorer; "revisit": every path 4 × workers times, so that each
+    worker has almost surely served each path once). Returns the seconds spent."""
     started = time.perf_counter()
+    if heavy == "revisit":
+        with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+            statuses = {status for status, _t in pool.map(lambda p: fetch(base, p, cookie),
+                                                          paths * (4 * workers))}
+        if statuses != {200}:
+            raise RuntimeError(f"warm-up of {paths[0]}: statuses {sorted(statuses)}")
+        return time.perf_counter() - started
     with ThreadPoolExecutor(max_workers=2 * workers) as pool:
         for round_ in range(60):
             results = list(pool.map(lambda p: fetch(base, p, cookie), [paths[i % len(paths)] for i in
@@ -237,7 +246,11 @@ def endpoints(data: dict, args) -> list[tuple[str, str, list[str], bool]]:
             ("professionals", "list", ["/talent/professionals"], False),
             ("tender_detail", "detail", tenders, False),
             ("role_detail", "detail", roles, False),
-            ("suggestions", "suggestion", suggest, True)]
+            # First views: each role scored and explained by the worker that serves it (the pool is fitted).
+            ("suggestions_first_view", "suggestion", suggest, True),
+            # Views again (a coordinator back on the role after each decision): the worker kept the ranking
+            # and explanations of that role for the current pool (ranking.Pool.remembered).
+            ("suggestions", "suggestion", suggest, "revisit")]
 
 
 def serve(url: str, args, workdir: Path):

@@ -159,13 +159,13 @@ def professional(professional_id: int) -> Professional | None:
                              .options(selectinload(Professional.skills)))
 
 
-def professionals_by_id(ids) -> dict[int, Professional]:
-    """Professionals (with skills) by id, loaded in one query."""
+def professionals_by_id(ids, *, with_skills: bool = True) -> dict[int, Professional]:
+    """Professionals by id, loaded in one query (with their skill levels unless with_skills=False)."""
     ids = list(ids)
     if not ids:
         return {}
-    rows = db.session.scalars(select(Professional).where(Professional.id.in_(ids))
-                              .options(selectinload(Professional.skills)))
+    stmt = select(Professional).where(Professional.id.in_(ids))
+    rows = db.session.scalars(stmt.options(selectinload(Professional.skills)) if with_skills else stmt)
     return {p.id: p for p in rows}
 
 

@@ -5,7 +5,8 @@ reused until the pool or the active scoring model changes (see `matrices.cached`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import numpy as np
 from flask import current_app, g, has_request_context
@@ -28,6 +29,26 @@ class Pool:
     columns: matrices.SkillColumns
     ids: np.ndarray
     model_version: int | None
+    # Results per (what, role id, role version, arguments), kept as long as this fitted pool is current: the
+    # pool key covers every profile, consent and model change and the role's version covers its edits, so a
+    # coordinator coming back to a role (after each shortlist decision, for instance) gets the same ranking
+    # and explanations without scoring and explaining again. Live match states are read per request.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    MEMO_LIMIT = 2000
+
+    def remembered(self, key: tuple, compute):
+        """compute() once per key for this pool (bounded: cleared when full)."""
+        with self.memo_lock:
+            if key in self.memo:
+                return self.memo[key]
+        value = compute()
+        with self.memo_lock:
+            if len(self.memo) >= self.MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = value
+        return value
 
     def row_of(self, professional_id: int) -> int | None:
         """Row of a professional in the pool, or None when not in it."""
@@ -105,12 +126,16 @@ def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True)
     p = pool()
     if not len(p.ids):
         return []
-    roles_arr, row = _role_scores(p, role)
-    idx, val = top_k_rows(row[None, :], offset + top)  # what the scorer's top_k gives for one role, ties included
-    rows = [int(i) for i in idx[0][offset:offset + top] if i >= 0]
-    scores = [float(v) for v in val[0][offset:offset + top][:len(rows)]]
-    explanations = _explained(p, roles_arr, 0, rows) if explain else [{}] * len(rows)
-    return [Suggestion(int(p.ids[r]), round(s, 4), e) for r, s, e in zip(rows, scores, explanations, strict=True)]
+
+    def compute() -> list[Suggestion]:
+        roles_arr, row = _role_scores(p, role)
+        idx, val = top_k_rows(row[None, :], offset + top)  # the scorer's top_k for one role, ties included
+        rows = [int(i) for i in idx[0][offset:offset + top] if i >= 0]
+        scores = [float(v) for v in val[0][offset:offset + top][:len(rows)]]
+        explanations = _explained(p, roles_arr, 0, rows) if explain else [{}] * len(rows)
+        return [Suggestion(int(p.ids[r]), round(s, 4), e) for r, s, e in zip(rows, scores, explanations, strict=True)]
+
+    return list(p.remembered(("suggest", role.id, role.version, top, offset, explain), compute))
 
 
 def count_eligible(role: Role) -> int:
@@ -118,7 +143,8 @@ def count_eligible(role: Role) -> int:
     p = pool()
     if not len(p.ids):
         return 0
-    return int(np.isfinite(_role_scores(p, role)[1]).sum())
+    return p.remembered(("eligible", role.id, role.version),
+                        lambda: int(np.isfinite(_role_scores(p, role)[1]).sum()))
 
 
 NEAR_MISS_MARGIN = 1e-4  # bound on |float32 ungated score - exact score|, with room to spare
@@ -129,6 +155,10 @@ def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
     p = pool()
     if not len(p.ids):
         return []
+    return list(p.remembered(("gated", role.id, role.version, limit), lambda: _gated_out(p, role, limit)))
+
+
+def _gated_out(p: Pool, role: Role, limit: int) -> list[Suggestion]:
     roles_arr, scores = _role_scores(p, role)
     gated = np.flatnonzero(~np.isfinite(scores))
     if not len(gated):

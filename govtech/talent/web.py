@@ -41,6 +41,23 @@ def talent_skills() -> dict:
     return g.talent_skills
 
 
+def explanation_rows(explanation: dict) -> list[tuple]:
+    """The per-skill rows of an explanation with every label resolved in the reader's language:
+    (skill name, weight, needed level, held level, verified, status, status label). One call per
+    explanation instead of five template calls per skill: the suggestion page shows a dozen of them."""
+    from govtech.core.web import get_locale_code
+    from govtech.talent import vocab
+
+    skills, lang, label = talent_skills(), get_locale_code(), vocab.label
+    rows = []
+    for s in explanation.get("skills") or ():
+        skill = skills.get(s["skill"])
+        rows.append((skill.display_name(lang) if skill else s["skill"], label(vocab.WEIGHT_LABELS, s["weight"]),
+                     label(vocab.LEVEL_LABELS, s["required"]), label(vocab.LEVEL_LABELS, s["held"]),
+                     s["verified"], s["status"], label(vocab.SKILL_STATUS_LABELS, s["status"])))
+    return rows
+
+
 def register(app) -> None:
     """Called by the factory (FEATURES)."""
     from govtech.talent import csv_import, ranking, vocab
@@ -49,7 +66,7 @@ def register(app) -> None:
     from govtech.talent.seed import seed_talent
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(talent=vocab, talent_skills=talent_skills)
+    app.jinja_env.globals.update(talent=vocab, talent_skills=talent_skills, explanation_rows=explanation_rows)
     register_nav(app,
                  NavItem("talent.profile", _l("My profile"), ("professional",), 20),
                  NavItem("talent.my_roles", _l("Roles for me"), ("professional",), 21),
