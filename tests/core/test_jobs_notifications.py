@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 
 from govtech.core import jobs, notifications
-from govtech.core.jobs import Job
 from govtech.core.errors import ValidationFailed
+from govtech.core.jobs import Job
 from govtech.extensions import db
 from tests.conftest import csrf_token
 
