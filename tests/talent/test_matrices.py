@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from govtech.extensions import db
 from govtech.talent import matrices
 
 
@@ -53,7 +54,35 @@ def test_fingerprint_changes_with_any_profile_write(make_professional):
     p = make_professional()
     before = matrices.pool_fingerprint()
     p.touch()
-    assert matrices.pool_fingerprint() != before
+    assert matrices.pool_fingerprint() != before  # uncommitted, in this transaction
+    db.session.commit()
+    committed = matrices.pool_fingerprint()
+    assert committed != before and matrices.pool_fingerprint() == committed
+    # A bulk statement through the session (the CSV imports write so) counts as this process's change too.
+    from sqlalchemy import update
+
+    from govtech.talent.models import Professional
+    db.session.execute(update(Professional).values(version=Professional.version + 1))
+    db.session.commit()
+    assert matrices.pool_fingerprint() != committed
+
+
+def test_a_change_made_elsewhere_is_noticed_within_the_check_interval(app, make_professional):
+    """Another worker's commit (here: a connection outside this session, so no session event sees it) is
+    noticed once POOL_CHECK_S has passed; this process's own commits at once (previous test)."""
+    import time
+
+    from sqlalchemy import text
+
+    p = make_professional()
+    db.session.commit()
+    app.config["POOL_CHECK_S"] = 0.5
+    first = matrices.pool_fingerprint()
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE professional SET version = version + 1 WHERE id = :id"), {"id": p.id})
+    assert matrices.pool_fingerprint() == first  # within the interval: the remembered value
+    time.sleep(0.6)
+    assert matrices.pool_fingerprint() != first
 
 
 def test_arrays_of_an_empty_pool(app):
