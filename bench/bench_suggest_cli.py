@@ -16,7 +16,8 @@ Measured, on a SQLite file (DATABASE_URL), each command a fresh `flask --app app
    command: start-up, loading 50,000 profiles from the database, JSON out), peak < 2 GiB.
 4. Where the time goes, in this process: start-up, database → arrays, fit, top-k.
 5. A coordinator's suggestion page for one role (Flask test client, signed in through the form, pool already
-   loaded): median server time of several requests (target < 300 ms).
+   loaded): median server time of the first views of several roles (target < 300 ms), and of the same pages
+   viewed again (ranking and explanations kept for the current pool).
 
     python bench/bench_suggest_cli.py [--professionals N] [--roles M] [--seed S] [--repeat R] [--keep DIR]
 """
@@ -104,22 +105,28 @@ def breakdown(app, k: int) -> dict:
 
 
 def suggestion_page(app, requests: int) -> dict:
-    """Server time of a coordinator's suggestion page (pool loaded by a first request)."""
+    """Server time of a coordinator's suggestion page (pool loaded by a first request): first views of
+    `requests` other roles (each scored and explained: the target applies to them), then each viewed again
+    (the ranking and explanations kept for the current pool)."""
     email, password = create_coordinator(app)
     client = login_test_client(app, email, password)
-    role_ids = (1, 2, 3)
     started = time.perf_counter()
-    first = client.get(f"/talent/roles/{role_ids[0]}/suggestions")
+    first = client.get("/talent/roles/1/suggestions")
     first_s = time.perf_counter() - started
     assert first.status_code == 200, first.status_code
-    times = []
-    for i in range(requests):
+
+    def timed(role_id: int) -> float:
         started = time.perf_counter()
-        response = client.get(f"/talent/roles/{role_ids[i % len(role_ids)]}/suggestions")
-        times.append((time.perf_counter() - started) * 1000)
+        response = client.get(f"/talent/roles/{role_id}/suggestions")
         assert response.status_code == 200 and b"suggest" in response.data.lower(), response.status_code
-    return {"page_first_request_s": round(first_s, 2), "page_median_ms": round(statistics.median(times), 1),
-            "page_max_ms": round(max(times), 1), "page_requests": requests}
+        return (time.perf_counter() - started) * 1000
+
+    roles = range(2, 2 + requests)
+    first_views = [timed(r) for r in roles]
+    again = [timed(r) for r in roles]
+    return {"page_first_request_s": round(first_s, 2), "page_median_ms": round(statistics.median(first_views), 1),
+            "page_max_ms": round(max(first_views), 1), "page_again_median_ms": round(statistics.median(again), 1),
+            "page_requests": requests}
 
 
 def main(argv=None) -> None:
