@@ -56,6 +56,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PASSWORD_MIN_LENGTH = 12
+    # Seconds a worker may reuse its reading of the talent pool's state before checking the database again
+    # (its own changes are seen at once; 0: check on every suggestion request). See README, Scale-out.
+    POOL_CHECK_S = float(os.environ.get("POOL_CHECK_S", "5"))
 
 
 class DevelopmentConfig(Config):
