@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from flask import current_app, g, has_request_context
@@ -121,6 +122,12 @@ def _role_scores(p: Pool, role: Role):
     return memo[key]
 
 
+def _memo_key(role: Role) -> tuple:
+    """What a role's remembered results depend on besides the pool: its version, and today's date for a role
+    without a start date (its start counts as today in the availability signal)."""
+    return (role.id, role.version, None if role.start_date else date.today())
+
+
 def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True) -> list[Suggestion]:
     """Best professionals for a role, best first; gated-out professionals never appear."""
     p = pool()
@@ -135,7 +142,7 @@ def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True)
         explanations = _explained(p, roles_arr, 0, rows) if explain else [{}] * len(rows)
         return [Suggestion(int(p.ids[r]), round(s, 4), e) for r, s, e in zip(rows, scores, explanations, strict=True)]
 
-    return list(p.remembered(("suggest", role.id, role.version, top, offset, explain), compute))
+    return list(p.remembered(("suggest", *_memo_key(role), top, offset, explain), compute))
 
 
 def count_eligible(role: Role) -> int:
@@ -143,7 +150,7 @@ def count_eligible(role: Role) -> int:
     p = pool()
     if not len(p.ids):
         return 0
-    return p.remembered(("eligible", role.id, role.version),
+    return p.remembered(("eligible", *_memo_key(role)),
                         lambda: int(np.isfinite(_role_scores(p, role)[1]).sum()))
 
 
@@ -155,7 +162,7 @@ def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
     p = pool()
     if not len(p.ids):
         return []
-    return list(p.remembered(("gated", role.id, role.version, limit), lambda: _gated_out(p, role, limit)))
+    return list(p.remembered(("gated", *_memo_key(role), limit), lambda: _gated_out(p, role, limit)))
 
 
 def _gated_out(p: Pool, role: Role, limit: int) -> list[Suggestion]:

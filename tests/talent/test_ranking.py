@@ -101,3 +101,32 @@ def test_cached_pool_is_rebuilt_after_a_profile_change(make_role, make_professio
     pro.touch()
     db.session.commit()
     assert [s.professional_id for s in ranking.suggest(role)] == [pro.id]
+
+
+def test_a_roles_results_are_kept_with_the_pool_until_the_role_or_the_pool_changes(make_role, make_professional,
+                                                                                  skill_ids, monkeypatch):
+    """The suggestion page's ranking, near misses and eligible count are computed once per role version and
+    fitted pool; editing the role (version) or any profile (new pool) computes them again."""
+    from govtech.talent.models import RoleRequirement
+
+    role = make_role(reqs=[("data.analysis", 3, "must")], days=1)
+    analyst = make_professional(skills={"data.analysis": 4})
+    bi = make_professional(skills={"data.analysis": 2, "data.bi": 4})
+    calls = []
+    real = ranking._explained
+    monkeypatch.setattr(ranking, "_explained", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = ranking.suggest(role, top=10)
+    assert [s.professional_id for s in first] == [analyst.id, bi.id] and len(calls) == 1
+    assert [s.professional_id for s in ranking.suggest(role, top=10)] == [analyst.id, bi.id]
+    assert len(calls) == 1  # remembered
+    # The role now asks for BI first: a new version, computed again, new order.
+    role.requirements.append(RoleRequirement(skill_id=skill_ids["data.bi"], min_level=4, weight="must"))
+    role.touch()
+    db.session.commit()
+    assert [s.professional_id for s in ranking.suggest(role, top=10)] == [bi.id] and len(calls) == 2
+    # A profile change makes a new pool: computed again.
+    analyst.skills[0].level = 1
+    analyst.touch()
+    db.session.commit()
+    ranking.suggest(role, top=10)
+    assert len(calls) == 3
