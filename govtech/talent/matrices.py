@@ -156,8 +156,7 @@ def pool_fingerprint() -> tuple:
     url = str(db.engine.url)
     max_age = float(current_app.config.get("POOL_CHECK_S", 5))
     session = db.session()
-    if session.info.get("pool_changed") or any(getattr(o, "__tablename__", None) in _WATCHED_TABLES
-                                                for o in (*session.new, *session.dirty, *session.deleted)):
+    if session.info.get("pool_changed") or _changes_pool(session):
         return exact_pool_fingerprint()  # this transaction changed the pool and has not committed yet
     now = time.monotonic()
     with _lock:
@@ -171,12 +170,16 @@ def pool_fingerprint() -> tuple:
     return value
 
 
+def _changes_pool(session) -> bool:
+    """The session holds new, changed or deleted professionals, skill levels or skills."""
+    return any(getattr(obj, "__tablename__", None) in _WATCHED_TABLES
+               for obj in (*session.new, *session.dirty, *session.deleted))
+
+
 def _note_pool_write(session, *_args) -> None:
     """after_flush: remember that this transaction changed the pool (ORM objects)."""
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if getattr(obj, "__tablename__", None) in _WATCHED_TABLES:
-            session.info["pool_changed"] = True
-            return
+    if _changes_pool(session):
+        session.info["pool_changed"] = True
 
 
 def _note_bulk_pool_write(state) -> None:
