@@ -256,7 +256,9 @@ def endpoints(data: dict, args) -> list[tuple[str, str, list[str], bool]]:
 def serve(url: str, args, workdir: Path):
     """gunicorn with several sync workers on a free loopback port; returns (process, base URL)."""
     port = free_port()
-    env = {**cli_env(url), "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1",  # a crash leaves a traceback
+    # The workers share one pool store, as on a real host: the first to fit the pool stores it, the others read it.
+    env = {**cli_env(url, POOL_STORE_DIR=str(workdir / "pool-store")), "PYTHONPATH": str(ROOT),
+           "PYTHONFAULTHANDLER": "1",  # a crash leaves a traceback
            **dict(item.split("=", 1) for item in args.server_env)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",

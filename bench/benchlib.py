@@ -156,9 +156,10 @@ def flask_cmd(*args: str) -> list[str]:
 
 
 def cli_env(db_url: str, **extra: str) -> dict[str, str]:
-    """Environment of a CLI child: its own database and secret key, production-like settings."""
+    """Environment of a CLI child: its own database and secret key, production-like settings; fitted pools
+    are stored only where POOL_STORE_DIR says (never in the checkout's instance/)."""
     return {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-secret-key", "GOVTECH_ENV": "development",
-            "PYTHONDONTWRITEBYTECODE": "1", **extra}
+            "PYTHONDONTWRITEBYTECODE": "1", "POOL_STORE_DIR": "", **extra}
 
 
 def run_cold(cmd: list[str], env: dict, *, stdout: Path | None = None, stdin: bytes | None = None,
@@ -202,13 +203,15 @@ def best(values) -> float:
     return float(min(values))
 
 
-def make_app(db_url: str):
-    """The portal with its development (production-like) settings on the bench database."""
+def make_app(db_url: str, **config):
+    """The portal with its development (production-like) settings on the bench database (fitted pools are
+    not stored unless POOL_STORE_DIR is given: never in the checkout's instance/)."""
     from govtech.config import DevelopmentConfig
     from govtech.factory import create_app
 
     settings = {k: getattr(DevelopmentConfig, k) for k in dir(DevelopmentConfig) if k.isupper()}
-    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench-secret-key"})
+    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench-secret-key",
+                       "POOL_STORE_DIR": "", **config})
 
 
 BENCH_EMAIL, BENCH_PASSWORD = "coordinator@bench.example.jp", "bench-password-2026"

@@ -4,13 +4,13 @@ JSON goes to stdout and messages to stderr, as the command contract in DOMAIN.md
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from govtech.core.errors import DomainError
 from govtech.extensions import db
@@ -24,8 +24,18 @@ def say(message: str) -> None:
 
 
 def emit_json(data) -> None:
-    """Machine-readable output on stdout."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Machine-readable output on stdout: an object or array with one top-level entry per line.
+
+    (json's `indent` switches to its pure-Python encoder: 0.7 s for the 5,000 roles of `talent suggest-all`;
+    each entry here goes through the C encoder.)"""
+    dumps = functools.partial(json.dumps, ensure_ascii=False, default=str)
+    if isinstance(data, dict) and data:
+        text = "{\n" + ",\n".join(f"  {dumps(str(key))}: {dumps(value)}" for key, value in data.items()) + "\n}"
+    elif isinstance(data, list | tuple) and data:
+        text = "[\n" + ",\n".join(f"  {dumps(value)}" for value in data) + "\n]"
+    else:
+        text = dumps(data)
+    click.echo(text)
 
 
 def fail(message: str, code: int = 1):
@@ -43,12 +53,14 @@ def register_seeder(app, order: int, func) -> None:
 def init_db() -> dict:
     """Upgrade the schema to the newest migration, then load the reference data."""
     from alembic.util.exc import CommandError
+    from flask_migrate import upgrade
 
     from govtech.core.reference import load_reference_data
+    from govtech.extensions import LazyMigrate
 
     try:
         # Flask-Migrate's wrapper logs alembic's errors and exits; the wrapped function lets us explain.
-        upgrade.__wrapped__(directory=current_app.extensions["migrate"].directory)
+        upgrade.__wrapped__(directory=LazyMigrate.ready(current_app).directory)
     except CommandError as exc:
         if "Can't locate revision" not in str(exc):
             raise

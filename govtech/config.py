@@ -59,6 +59,9 @@ class Config:
     # Seconds a worker may reuse its reading of the talent pool's state before checking the database again
     # (its own changes are seen at once; 0: check on every suggestion request). See README, Scale-out.
     POOL_CHECK_S = float(os.environ.get("POOL_CHECK_S", "5"))
+    # Where a fitted talent pool is kept for the next process (govtech/talent/pool_store.py); None: under
+    # instance/, empty: not kept (every process fits its own).
+    POOL_STORE_DIR = os.environ.get("POOL_STORE_DIR")
 
 
 class DevelopmentConfig(Config):
@@ -73,6 +76,7 @@ class TestingConfig(Config):
     TESTING = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8 * 1024
+    POOL_STORE_DIR = ""  # tests that keep fitted pools give each app its own directory (tests/conftest.py)
 
 
 class ProductionConfig(Config):
@@ -104,5 +108,7 @@ def finish_config(app) -> None:
         app.config["SECRET_KEY"] = _secret_key()
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    if app.config.get("POOL_STORE_DIR") is None:
+        app.config["POOL_STORE_DIR"] = str(INSTANCE / "pool-store")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         INSTANCE.mkdir(exist_ok=True)

@@ -67,7 +67,7 @@ class FreshContextClient(FlaskClient):
 def app_on_copy(source, path):
     """Generator for fixtures: the app, its context pushed, on a private copy `path` of database `source`."""
     shutil.copy(source, path)
-    app = make_test_app(f"sqlite:///{path}")
+    app = make_test_app(f"sqlite:///{path}", POOL_STORE_DIR=str(Path(path).parent / "pool-store"))
     app.test_client_class = FreshContextClient
     with app.app_context():
         yield app

@@ -10,6 +10,7 @@ Scores lie in [0, 1]; gated pairs are never returned.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from govtech.scoring import kernel
@@ -18,6 +19,7 @@ from govtech.scoring.explain import explain_pairs
 from govtech.scoring.ngrams import CharNgramTfidf
 from govtech.scoring.text import GlossaryExpander, default_glossary, skill_name_terms
 
+_PROF_ARRAYS = ("ids", "levels", "verified", "days", "available_from", "work_style", "regions", "public_years")
 _MARGIN = 1e-4  # float32 rounding slack on the text bounds; only widens the candidate set
 
 
@@ -55,36 +57,102 @@ class SkillMapScorer(BaseEstimator):
     # ----------------------------------------------------------------- fitting
     def fit(self, professionals: ProfessionalArrays, y=None):
         """Build the profile matrix, the bio TF-IDF and its bound basis for the pool; returns self."""
-        codes = list(self.skill_codes)
-        if professionals.n_skills != len(codes):
-            raise ValueError(f"professionals have {professionals.n_skills} skills, skill_codes has {len(codes)}")
-        self.weights_ = kernel.resolve_weights(self.weights, self.text_weight)
-        self.scale_ = kernel.score_scale(self.weights_)
-        self.text_scale_ = np.float32(self.weights_["text"] / self.scale_)
-        self.professionals_ = professionals
-        self.n_professionals_ = len(professionals)
         # Internally professionals are ordered by availability date, so that "available by the role's
         # start" is a prefix of every row (one slice instead of a comparison over the whole row).
-        self.order_ = np.argsort(professionals.available_from, kind="stable")
-        self.rank_ = np.empty_like(self.order_)
-        self.rank_[self.order_] = np.arange(len(self.order_))
+        self._prepare(professionals, np.argsort(professionals.available_from, kind="stable"))
         inner = professionals.subset(self.order_)
-        self.available_sorted_ = inner.available_from
-        self.expander_ = GlossaryExpander(
-            default_glossary() if self.glossary is None else self.glossary,
-            strip=skill_name_terms(codes) if self.strip_terms is None else self.strip_terms,
-        )
         self.tfidf_ = CharNgramTfidf(self.ngram_range, min_df=self.min_df, max_df=self.max_df)
         self.bio_tfidf_ = self.tfidf_.fit_transform([self.expander_(b) for b in inner.bios])
         self.basis_terms_ = kernel.frequent_terms(self.bio_tfidf_)
         self.text_basis_ = kernel.text_basis(self.bio_tfidf_[:, self.basis_terms_], self.text_rank,
                                              seed=self.random_state)
-        base = kernel.profile_matrix(inner.levels, inner.verified, inner.public_years)
-        self.profile_matrix_ = base
-        self.gate_arrays_ = (
-            np.ascontiguousarray(base[:, :len(codes) * kernel.N_LEVELS].T > 0),
-            inner.days, kernel.access_table(inner.work_style, inner.regions),
+        self.profile_matrix_ = kernel.profile_matrix(inner.levels, inner.verified, inner.public_years)
+        self._gate_arrays()
+        return self
+
+    def _prepare(self, professionals: ProfessionalArrays, order: np.ndarray) -> None:
+        """The cheap part of fitting: weights, row order, glossary (shared by fit and restore)."""
+        codes = list(self.skill_codes)
+        if professionals.n_skills != len(codes):
+            raise ValueError(f"professionals have {professionals.n_skills} skills, skill_codes has {len(codes)}")
+        if not np.array_equal(np.sort(order), np.arange(len(professionals))):
+            raise ValueError("order must be a permutation of the professionals' rows")
+        self.weights_ = kernel.resolve_weights(self.weights, self.text_weight)
+        self.scale_ = kernel.score_scale(self.weights_)
+        self.text_scale_ = np.float32(self.weights_["text"] / self.scale_)
+        self.professionals_ = professionals
+        self.n_professionals_ = len(professionals)
+        self.order_ = np.asarray(order, dtype=np.int64)
+        self.rank_ = np.empty_like(self.order_)
+        self.rank_[self.order_] = np.arange(len(self.order_))
+        self.available_sorted_ = professionals.available_from[self.order_]
+        self.expander_ = GlossaryExpander(
+            default_glossary() if self.glossary is None else self.glossary,
+            strip=skill_name_terms(codes) if self.strip_terms is None else self.strip_terms,
         )
+
+    def _gate_arrays(self) -> None:
+        """Held-level mask, days and on-site access in internal order (derived from the fitted state)."""
+        prof, order = self.professionals_, self.order_
+        self.gate_arrays_ = (
+            np.ascontiguousarray(self.profile_matrix_[:, :len(self.skill_codes) * kernel.N_LEVELS].T > 0),
+            prof.days[order], kernel.access_table(prof.work_style[order], prof.regions[order]),
+        )
+
+    # ------------------------------------------------------------ persistence
+    def fitted_state(self) -> dict[str, np.ndarray]:
+        """The fitted state as plain arrays (no Python objects, so it can be stored and read back without
+        pickle): `restore` turns it back into this fitted scorer without fitting again."""
+        if not self.__sklearn_is_fitted__():
+            raise RuntimeError("SkillMapScorer is not fitted; call fit(professionals) first")
+        prof = self.professionals_
+        state = {f"prof_{name}": getattr(prof, name) for name in _PROF_ARRAYS}
+        encoded = [bio.encode("utf-8") for bio in prof.bios]
+        state["prof_bios"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        state["prof_bio_ends"] = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+        bio = self.bio_tfidf_
+        state.update(
+            order=self.order_, basis_terms=self.basis_terms_, text_basis=self.text_basis_,
+            profile_matrix=self.profile_matrix_, bio_data=bio.data, bio_indices=bio.indices,
+            bio_indptr=bio.indptr, bio_shape=np.array(bio.shape, dtype=np.int64),
+            tfidf_alphabet=self.tfidf_.alphabet_, tfidf_bits=np.array(self.tfidf_.bits_, dtype=np.int64),
+            tfidf_vocabulary=self.tfidf_.vocabulary_keys_, tfidf_idf=self.tfidf_.idf_,
+        )
+        return state
+
+    def restore(self, state) -> SkillMapScorer:
+        """This scorer as `fit` left it, from `fitted_state()` of a scorer with the same parameters.
+
+        Shapes are checked (ValueError when they do not fit together), so a damaged state is refused
+        rather than scored; the caller keys stored states on the parameters and the pool."""
+        ends = np.asarray(state["prof_bio_ends"], dtype=np.int64)
+        blob = np.asarray(state["prof_bios"], dtype=np.uint8).tobytes()
+        if len(ends) and (ends[-1] != len(blob) or np.any(np.diff(ends) < 0)):
+            raise ValueError("stored bios do not match their offsets")
+        starts = np.concatenate([[0], ends[:-1]]).tolist()
+        bios = [blob[a:b].decode("utf-8") for a, b in zip(starts, ends.tolist(), strict=True)]
+        prof = ProfessionalArrays(**{name: state[f"prof_{name}"] for name in _PROF_ARRAYS}, bios=bios)
+        self._prepare(prof, np.asarray(state["order"]))
+        n = len(prof)
+        shape = tuple(int(v) for v in state["bio_shape"])
+        tfidf = CharNgramTfidf(self.ngram_range, min_df=self.min_df, max_df=self.max_df)
+        tfidf.alphabet_ = np.asarray(state["tfidf_alphabet"])
+        tfidf.bits_ = int(state["tfidf_bits"])
+        tfidf.vocabulary_keys_ = np.asarray(state["tfidf_vocabulary"])
+        tfidf.idf_ = np.asarray(state["tfidf_idf"])
+        if shape != (n, len(tfidf.vocabulary_keys_)) or len(tfidf.idf_) != shape[1]:
+            raise ValueError("stored text index does not match the professionals")
+        self.tfidf_ = tfidf
+        self.bio_tfidf_ = sp.csr_matrix((state["bio_data"], state["bio_indices"], state["bio_indptr"]), shape=shape)
+        self.bio_tfidf_.check_format(full_check=True)
+        self.basis_terms_ = np.asarray(state["basis_terms"])
+        self.text_basis_ = np.asarray(state["text_basis"])
+        self.profile_matrix_ = np.ascontiguousarray(state["profile_matrix"], dtype=np.float32)
+        expected = prof.n_skills * (kernel.N_LEVELS + 1) + 1  # kernel.profile_matrix's columns
+        if (self.profile_matrix_.shape != (n, expected) or self.text_basis_.shape[0] != len(self.basis_terms_)
+                or (len(self.basis_terms_) and self.basis_terms_.max() >= shape[1])):
+            raise ValueError("stored matrices do not match the professionals")
+        self._gate_arrays()
         return self
 
     # ------------------------------------------------------------ role side

@@ -155,8 +155,7 @@ def pool_fingerprint() -> tuple:
     that time, this process's own changes at once. 0 reads it on every call."""
     url = str(db.engine.url)
     max_age = float(current_app.config.get("POOL_CHECK_S", 5))
-    session = db.session()
-    if session.info.get("pool_changed") or _changes_pool(session):
+    if uncommitted_pool_change():
         return exact_pool_fingerprint()  # this transaction changed the pool and has not committed yet
     now = time.monotonic()
     with _lock:
@@ -168,6 +167,12 @@ def pool_fingerprint() -> tuple:
     with _lock:
         _fingerprints[url] = (now, generation, value)
     return value
+
+
+def uncommitted_pool_change() -> bool:
+    """The current transaction changed professionals, skill levels or skills and has not committed yet."""
+    session = db.session()
+    return bool(session.info.get("pool_changed")) or _changes_pool(session)
 
 
 def _changes_pool(session) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from govtech.extensions import db
 from govtech.scoring import FEATURES, SkillMapScorer, plan_assignments
 from govtech.scoring.kernel import top_k_rows
-from govtech.talent import matrices
+from govtech.talent import matrices, pool_store
 from govtech.talent.models import Match, Professional, Role, ScoringModel
 
 
@@ -78,6 +78,19 @@ def fit_scorer(columns: matrices.SkillColumns, model: ScoringModel | None, array
     return make_scorer(columns, model).fit(arrays)
 
 
+def _fit_and_store(columns: matrices.SkillColumns, model: ScoringModel | None) -> SkillMapScorer | None:
+    """Fit the consenting pool; store the fit for other processes when it is known to match a committed
+    state (the fingerprint did not move while the profiles were read, and this transaction changed none)."""
+    before = matrices.exact_pool_fingerprint()
+    arrays = matrices.pool_arrays(columns, consenting_only=True)
+    if not len(arrays):
+        return None
+    scorer = fit_scorer(columns, model, arrays)
+    if not matrices.uncommitted_pool_change() and matrices.exact_pool_fingerprint() == before:
+        pool_store.save(before + (_model_key(model), columns), scorer)
+    return scorer
+
+
 def pool() -> Pool:
     """The fitted pool scorer (cached per process until the pool or the model changes; once per request)."""
     if has_request_context() and "talent_pool" in g:
@@ -87,9 +100,11 @@ def pool() -> Pool:
 
     def build() -> Pool:
         columns = matrices.skill_columns()
-        arrays = matrices.pool_arrays(columns, consenting_only=True)
-        scorer = fit_scorer(columns, model, arrays) if len(arrays) else None
-        return Pool(scorer=scorer, columns=columns, ids=arrays.ids, model_version=model.version if model else None)
+        scorer = pool_store.load(key + (columns,), make_scorer(columns, model))
+        if scorer is None:
+            scorer = _fit_and_store(columns, model)
+        ids = scorer.professionals_.ids if scorer is not None else np.zeros(0, dtype=np.int64)
+        return Pool(scorer=scorer, columns=columns, ids=ids, model_version=model.version if model else None)
 
     result = matrices.cached(key, build)
     if has_request_context():

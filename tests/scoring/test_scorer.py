@@ -222,3 +222,36 @@ def test_empty_pool_and_empty_roles(codes):
     assert scorer.top_k(pool.roles.subset([]), 3)[0].shape == (0, 3)
     assert scorer.score_matrix(pool.roles.subset([])).shape == (0, 30)
     assert scorer.explain(pool.roles, 0, []) == []
+
+
+def test_restored_state_scores_and_explains_like_the_fitted_scorer(codes, monkeypatch):
+    """fitted_state() → plain arrays (no pickle) → restore(): the same rankings, scores and explanations,
+    text bound included (a pool large enough for the basis)."""
+    monkeypatch.setattr(kernel, "SMALL_POOL", 0)
+    pool = make_pool(400, 40, seed=11)
+    fitted = SkillMapScorer(codes).fit(pool.professionals)
+    state = fitted.fitted_state()
+    assert all(isinstance(v, np.ndarray) and v.dtype != object for v in state.values())
+    restored = SkillMapScorer(codes).restore({k: v.copy() for k, v in state.items()})
+    for left, right in zip(fitted.top_k(pool.roles, 10), restored.top_k(pool.roles, 10), strict=True):
+        assert np.array_equal(left, right, equal_nan=True)
+    assert np.array_equal(fitted.score_matrix(pool.roles), restored.score_matrix(pool.roles))
+    rows = np.arange(0, 400, 37)
+    assert fitted.explain(pool.roles, 3, rows) == restored.explain(pool.roles, 3, rows)
+    assert restored.professionals_.bios == pool.professionals.bios
+
+
+@pytest.mark.parametrize("damage", ["bio_offsets", "matrix_rows", "text_columns", "order"])
+def test_restore_refuses_a_damaged_state(codes, damage):
+    pool = make_pool(60, 2, seed=3)
+    state = SkillMapScorer(codes).fit(pool.professionals).fitted_state()
+    if damage == "bio_offsets":
+        state["prof_bio_ends"] = state["prof_bio_ends"] + 1
+    elif damage == "matrix_rows":
+        state["profile_matrix"] = state["profile_matrix"][:-1]
+    elif damage == "text_columns":
+        state["bio_shape"] = state["bio_shape"] + np.array([0, 5])
+    else:
+        state["order"] = np.zeros_like(state["order"])
+    with pytest.raises(ValueError):
+        SkillMapScorer(codes).restore(state)

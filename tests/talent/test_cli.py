@@ -68,3 +68,19 @@ def test_unknown_role_and_retrain(runner, tmp_path):
     model = json.loads(result.stdout)
     assert model["version"] == 1 and model["fallback"] is True and model["n_decisions"] == 0
     assert "v1" in result.stderr
+
+
+def test_import_stores_the_fitted_pool_for_the_next_command(app, runner, tmp_path, monkeypatch):
+    """import-professionals fits the new pool once and stores it: suggest-all in a new process reads it."""
+    from pathlib import Path
+
+    from govtech.talent import matrices, ranking
+
+    _load(runner, tmp_path)
+    assert len(list(Path(app.config["POOL_STORE_DIR"]).glob("pool-*.npz"))) == 1
+    expected = json.loads(runner.invoke(args=["talent", "suggest-all", "--json"]).stdout)
+    matrices.clear_cache()  # a new process
+    monkeypatch.setattr(ranking, "fit_scorer", lambda *a: (_ for _ in ()).throw(AssertionError("fitted again")))
+    result = runner.invoke(args=["talent", "suggest-all", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == expected and expected["R1"][0]["external_id"] == "P1"
