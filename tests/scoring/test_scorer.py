@@ -255,3 +255,19 @@ def test_restore_refuses_a_damaged_state(codes, damage):
         state["order"] = np.zeros_like(state["order"])
     with pytest.raises(ValueError):
         SkillMapScorer(codes).restore(state)
+
+
+def test_one_role_path_equals_the_score_matrix(codes, monkeypatch):
+    """score_one (a page scoring one role) gives the batch path's scores and gates, and its ungated scores
+    are the weighted features of every pair, gated or not."""
+    monkeypatch.setattr(kernel, "SMALL_POOL", 0)
+    pool = make_pool(600, 12, seed=9)
+    scorer = SkillMapScorer(codes).fit(pool.professionals)
+    matrix = scorer.score_matrix(pool.roles)
+    for j in range(len(pool.roles)):
+        gated, ungated = scorer.score_one(pool.roles, j)
+        assert np.array_equal(np.isfinite(gated), np.isfinite(matrix[j]))
+        assert gated[np.isfinite(gated)] == pytest.approx(matrix[j][np.isfinite(matrix[j])], abs=1e-5)
+        rows = np.arange(len(pool.professionals))
+        exact = scorer._weighted_sum(scorer.pair_features(pool.roles, np.full(len(rows), j), rows))
+        assert ungated == pytest.approx(exact, abs=1e-5)

@@ -22,14 +22,15 @@ def suggestions(role_id: int):
     """Ranked, explained suggestions for a role; gated-out near misses in a separate collapsed list."""
     role = role_or_404(role_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    ranked = ranking.suggest(role, top=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+    ranked = ranking.suggest(role, top=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    eligible = ranking.count_eligible(role)  # every eligible professional is ranked: it tells if there is more
     gated = ranking.gated_out(role, limit=15)
     # Names, days and bios of both lists in one query; the explanations already carry the skill levels.
     people = queries.professionals_by_id([s.professional_id for s in ranked + gated], with_skills=False)
-    return render_template("talent/suggestions.html", role=role, ranked=ranked[:PER_PAGE], page=page,
-                           has_next=len(ranked) > PER_PAGE, people=people, gated=gated, gated_people=people,
+    return render_template("talent/suggestions.html", role=role, ranked=ranked, page=page,
+                           has_next=eligible > page * PER_PAGE, people=people, gated=gated, gated_people=people,
                            existing={m.professional_id: m for m in queries.pipeline(role.id)},
-                           eligible=ranking.count_eligible(role), skills={s.code: s for s in queries.skills()},
+                           eligible=eligible, skills={s.code: s for s in queries.skills()},
                            model=ranking.active_model(), confirm=ConfirmForm(), offset=(page - 1) * PER_PAGE)
 
 
