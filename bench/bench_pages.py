@@ -238,7 +238,10 @@ def endpoints(data: dict, args) -> list[tuple[str, str, list[str], bool]]:
     tenders = [f"/procurement/tenders/{i}" for i in data["tender_ids"]]
     roles = [f"/talent/roles/{i}" for i in data["shortlisted_role_ids"]]
     rng = random.Random(5)
-    suggest = [f"/talent/roles/{i}/suggestions" for i in rng.sample(range(1, args.roles + 1), 50)]
+    # First views: many more roles than a run makes requests (wrk picks one at random per request), so that
+    # almost every request is a role its worker has not seen; views again: 50 of them, each seen before.
+    first = [f"/talent/roles/{i}/suggestions" for i in rng.sample(range(1, args.roles + 1), min(2000, args.roles))]
+    suggest = first[:50]
     return [("healthz", "baseline", ["/healthz"], False),
             ("tenders", "list", ["/procurement/tenders"], False),
             ("requests", "list", ["/procurement/requests"], False),
@@ -247,7 +250,7 @@ def endpoints(data: dict, args) -> list[tuple[str, str, list[str], bool]]:
             ("tender_detail", "detail", tenders, False),
             ("role_detail", "detail", roles, False),
             # First views: each role scored and explained by the worker that serves it (the pool is fitted).
-            ("suggestions_first_view", "suggestion", suggest, True),
+            ("suggestions_first_view", "suggestion", first, True),
             # Views again (a coordinator back on the role after each decision): the worker kept the ranking
             # and explanations of that role for the current pool (ranking.Pool.remembered).
             ("suggestions", "suggestion", suggest, "revisit")]
