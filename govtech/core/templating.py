@@ -6,13 +6,13 @@ from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from flask import request, url_for
-from flask_babel import format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import format_datetime, format_decimal, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-from govtech.accounts.forms import ConfirmForm
 from govtech.core.nav import nav_for
 from govtech.core.notifications import unread_count
 from govtech.core.queries import municipality_options
@@ -49,7 +49,7 @@ def _long_date(value: date, locale: str) -> str:
 
 def long_date(value: date) -> str:
     """A date in the UI locale's long form (2026年12月8日 / December 8, 2026)."""
-    return _long_date(value, str(get_locale() or "ja"))
+    return _long_date(value, get_locale_code())
 
 
 def day(value) -> str:
@@ -59,7 +59,7 @@ def day(value) -> str:
     if isinstance(value, datetime):
         return format_datetime(value, "medium")
     if isinstance(value, date):
-        return _medium_date(value, str(get_locale() or "ja"))
+        return _medium_date(value, get_locale_code())
     return str(value)
 
 
@@ -88,23 +88,46 @@ def sort_url(column: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-@pass_context
-def _template_gettext(context, message: str, **variables):
+def sort_header(column: str, label) -> Markup:
+    """The `<th>` of a sortable column: a link sorting by it (again: reversed), `aria-sort` and an arrow on the
+    column the list is sorted by. A Python function, not a macro: a list page has four to six of them."""
+    current = request.args.get("sort", "")
+    aria, arrow = {column: (Markup(' aria-sort="ascending"'), " ▲"),
+                   "-" + column: (Markup(' aria-sort="descending"'), " ▼")}.get(current, ("", ""))
+    return Markup('<th scope="col"%s>\n    <a href="%s">%s%s</a>\n  </th>') % (aria, sort_url(column), label, arrow)
+
+
+ID_MARK = 2**31 - 1  # the largest id `<int:…>` accepts (factory.IdConverter), replaced by each row's id
+
+
+def id_url(endpoint: str, key: str):
+    """A function id → `url_for(endpoint, key=id)`, routed once: a list page links every row to its item, and
+    routing each link cost more than the rest of the row."""
+    head, mark, tail = url_for(endpoint, **{key: ID_MARK}).partition(str(ID_MARK))
+    if not mark:  # the id is not in the path (never for our item pages): route each one
+        return lambda value: url_for(endpoint, **{key: value})
+    return lambda value: f"{head}{int(value)}{tail}"
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, message: str, **variables):
     """`_()` and `gettext()` in templates: Jinja's newstyle gettext (translate, mark safe when autoescaping,
-    then `%` the variables, always), with the result of a message without variables kept per language.
+    then `%` the variables, always), with the result of a message without variables kept per language (and the
+    translation of a message with variables, filled in on each call).
 
     A page calls it fifty to a few hundred times; Jinja's alias, Flask-Babel's domain and catalogue lookups
     and the Markup formatting cost more than the rest of a list row. The cache lives on the Jinja
-    environment (one per app, so per set of catalogues) and the catalogues do not change while it runs."""
-    autoescape = context.eval_ctx.autoescape
-    if variables:
-        return _translated_template(message, autoescape) % variables
-    cache = context.environment.globals["_gettext_cache"]
-    key = (get_locale_code(), message, autoescape)
+    environment (one per app, so per set of catalogues) and the catalogues do not change while it runs.
+    It takes the evaluation context, not the template context: Jinja derives a new template context for each
+    call of a context function inside a loop, which cost more than the translation itself."""
+    autoescape = eval_ctx.autoescape
+    cache = eval_ctx.environment.globals["_gettext_cache"]
+    key = (get_locale_code(), message, autoescape, not variables)
     found = cache.get(key)
-    if found is None:
-        found = cache[key] = _translated_template(message, autoescape) % {}
-    return found
+    if found is None:  # with variables: the translated message, which `%` fills in (and escapes) on each call
+        found = _translated_template(message, autoescape)
+        found = cache[key] = found if variables else found % {}
+    return found % variables if variables else found
 
 
 def _translated_template(message: str, autoescape: bool):
@@ -114,15 +137,29 @@ def _translated_template(message: str, autoescape: bool):
     return Markup(text) if autoescape else text  # noqa: S704  # nosec B704 - msgids and catalogues are ours
 
 
+class _LayoutForm:
+    """`action_form` of the layout's one-click forms (language, sign out): its `csrf_token` renders the hidden
+    input a ConfirmForm renders, with the same token (Flask-WTF makes it once per request and session), without
+    building a WTForms form on every page."""
+
+    @property
+    def csrf_token(self) -> Markup:
+        return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">') % generate_csrf()
+
+
+LAYOUT_FORM = _LayoutForm()
+
+
 def register_template_helpers(app) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, _gettext_cache={})
     app.jinja_env.filters.update(yen=yen, number=number, day=day, role_label=role_label)
-    app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url, municipality_options=municipality_options)
+    app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url, sort_header=sort_header, id_url=id_url,
+                                 municipality_options=municipality_options)
 
     @app.context_processor
     def _globals():
         signed_in = bool(current_user and current_user.is_authenticated)
         role = current_user.role if signed_in else None
-        return {"nav_items": nav_for(role), "lang": get_locale_code(), "action_form": ConfirmForm(formdata=None),
+        return {"nav_items": nav_for(role), "lang": get_locale_code(), "action_form": LAYOUT_FORM,
                 "unread_notifications": unread_count(current_user.id) if signed_in else 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -53,8 +53,13 @@ def select_locale() -> str:
 
 
 def get_locale_code() -> str:
-    """'ja' or 'en' for the current request."""
-    locale = get_locale()
+    """'ja' or 'en' for the current request.
+
+    A page asks for it a hundred times (labels, dates, names): once Flask-Babel has selected the locale of the
+    context (kept in `g._flask_babel`, where `force_locale` also puts its own), it is read from there
+    directly instead of through `get_locale`'s lookups."""
+    selected = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(selected, "babel_locale", None) or get_locale()
     return locale.language if locale else "ja"
 
 

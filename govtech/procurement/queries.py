@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, or_, select, union, union_all
+from sqlalchemy import String, cast, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtech.core.models import Category, Municipality, utcnow
+from govtech.core.pagination import paginate
 from govtech.extensions import db
 from govtech.procurement.estimates import curves_by_category
 from govtech.procurement.models import (
@@ -56,7 +57,7 @@ def request_page(*, user, page: int, per_page: int, state: str | None = None, ca
         like = f"%{q.strip()}%"
         stmt = stmt.where(or_(ProcurementRequest.title.like(like), ProcurementRequest.external_id.like(like)))
     stmt = _sorted(stmt, REQUEST_SORTS, sort, (ProcurementRequest.updated_at.desc(), ProcurementRequest.id.desc()))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page=page, per_page=per_page)
 
 
 def get_request(request_id: int) -> ProcurementRequest | None:
@@ -75,6 +76,28 @@ def fiscal_years() -> list[int]:
     """Fiscal years that have requests or tenders, newest first."""
     both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year))
     return sorted(db.session.scalars(select(both.subquery().c[0])), reverse=True)
+
+
+def list_filters(*, pipeline: bool = False) -> tuple[list[Category], list[int], dict[str, int] | None]:
+    """`categories()`, `fiscal_years()` and, with pipeline=True, `pipeline_counts()` in one statement: the
+    years and the counts ride on the category rows as scalar subqueries (evaluated once), joined into strings.
+    The request and tender lists show all three as filters; a statement each cost more than its rows."""
+    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year)).subquery()
+    columns = [select(func.aggregate_strings(cast(both.c[0], String), ",")).scalar_subquery()]
+    if pipeline:
+        per_state = select(JointTender.state, func.count().label("n")).group_by(JointTender.state).subquery()
+        columns += [select(func.aggregate_strings(per_state.c.state + ":" + cast(per_state.c.n, String), ","))
+                    .scalar_subquery(),
+                    select(func.count()).where(ProcurementRequest.state == "submitted").scalar_subquery()]
+    rows = db.session.execute(select(Category, *columns).where(Category.active.is_(True)).order_by(Category.id)).all()
+    if not rows:  # no category to carry them
+        return [], fiscal_years(), pipeline_counts() if pipeline else None
+    years = sorted({int(y) for y in (rows[0][1] or "").split(",") if y}, reverse=True)
+    counts = None
+    if pipeline:
+        pairs = (item.rsplit(":", 1) for item in (rows[0][2] or "").split(",") if item)
+        counts = {"waiting_requests": rows[0][3], **{state: int(n) for state, n in pairs}}
+    return [row[0] for row in rows], years, counts
 
 
 @dataclass
@@ -125,8 +148,9 @@ def tender_page(*, page: int, per_page: int, state: str | None = None, category:
                 fiscal_year: int | None = None, q: str | None = None, sort: str | None = None,
                 with_participations: bool = True):
     """All joint tenders, filtered, sorted and paginated (participants loaded in one more query; the list page,
-    which shows only how many joined, passes with_participations=False and asks `joined_counts`)."""
-    stmt = select(JointTender).options(joinedload(JointTender.category), selectinload(JointTender.award))
+    which shows only how many joined, passes with_participations=False and reads `joined_counts_of(page)`).
+    The award (one per tender at most) and the number joined come in the same statement as the tenders."""
+    stmt = select(JointTender).options(joinedload(JointTender.category), joinedload(JointTender.award))
     if with_participations:
         stmt = stmt.options(selectinload(JointTender.participations))
     if state:
@@ -138,18 +162,15 @@ def tender_page(*, page: int, per_page: int, state: str | None = None, category:
     if q:
         stmt = stmt.where(JointTender.title.like(f"%{q.strip()}%"))
     stmt = _sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    joined = (select(func.count(Participation.id)).where(Participation.tender_id == JointTender.id,
+                                                         Participation.status.in_(JOINED))
+              .correlate(JointTender).scalar_subquery())
+    return paginate(stmt, page=page, per_page=per_page, columns=[joined])
 
 
-def joined_counts(tender_ids) -> dict[int, int]:
-    """How many municipalities joined each tender (one grouped query)."""
-    ids = list(tender_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(Participation.tender_id, func.count(Participation.id))
-        .where(Participation.tender_id.in_(ids), Participation.status.in_(JOINED))
-        .group_by(Participation.tender_id)).all())
+def joined_counts_of(page) -> dict[int, int]:
+    """How many municipalities joined each tender of a `tender_page` (read with it)."""
+    return {t.id: n for t, (n,) in zip(page.items, page.extra, strict=True)}
 
 
 def get_tender(tender_id: int) -> JointTender | None:

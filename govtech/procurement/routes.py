@@ -84,9 +84,9 @@ def requests():
                                 category=args.get("category") or None, fiscal_year=args.get("fy", type=int),
                                 municipality_id=args.get("municipality", type=int), q=args.get("q") or None,
                                 sort=args.get("sort"))
-    return render_template("procurement/requests.html", page=page, states=REQUEST_STATES,
-                           categories=queries.categories(), years=queries.fiscal_years(),
-                           municipality_filter=current_user.role != "officer")
+    categories, years, _counts = queries.list_filters()
+    return render_template("procurement/requests.html", page=page, states=REQUEST_STATES, categories=categories,
+                           years=years, municipality_filter=current_user.role != "officer")
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

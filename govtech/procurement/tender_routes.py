@@ -46,10 +46,10 @@ def tenders_list():
                                state=args.get("state") or None, category=args.get("category") or None,
                                fiscal_year=args.get("fy", type=int), q=args.get("q") or None, sort=args.get("sort"),
                                with_participations=False)
+    categories, years, counts = queries.list_filters(pipeline=True)
     return render_template("procurement/tenders.html", page=page, states=TENDER_STATES,
-                           joined=queries.joined_counts(t.id for t in page.items),
-                           categories=queries.categories(), years=queries.fiscal_years(),
-                           counts=queries.pipeline_counts())
+                           joined=queries.joined_counts_of(page),
+                           categories=categories, years=years, counts=counts)
 
 
 @bp.route("/open-tenders")

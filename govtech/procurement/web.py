@@ -36,6 +36,28 @@ def register(app) -> None:
     app.jinja_env.filters["plabel"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["pbadge"] = lambda state: BADGES.get(state, "badge-muted")
     app.jinja_env.filters["deadline"] = deadline
+    app.jinja_env.globals["state_badge"] = state_badge
+
+
+_BADGES: dict[tuple, object] = {}
+
+
+def state_badge(kind: str, value: str):
+    """The badge of a state (kind: request, tender, participation): its colour, value and translated label, kept
+    per language, kind and value (a list page shows one per row)."""
+    from markupsafe import Markup
+
+    from govtech.core.web import get_locale_code
+    from govtech.procurement.labels import BADGES, label
+
+    key = (get_locale_code(), kind, value)
+    found = _BADGES.get(key)
+    if found is None:
+        found = Markup('<span class="badge %s" data-state="%s">%s</span>') % (
+            BADGES.get(value, "badge-muted"), value, label(kind, value))
+        if len(_BADGES) < 1000:  # states are a closed set; the bound only guards against the unexpected
+            _BADGES[key] = found
+    return found
 
 
 def deadline(value) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from govtech.core.jobs import Job
 from govtech.core.models import Skill, SkillCategory
+from govtech.core.pagination import paginate
 from govtech.extensions import db
 from govtech.talent.models import (
     ACTIVE_MATCH_STATES,
@@ -50,7 +51,7 @@ def roles_page(*, user, page: int, per_page: int, state: str | None = None, q: s
         stmt = stmt.where(or_(Role.title.ilike(f"%{q}%"), Role.external_id.ilike(f"%{q}%")))
     column = SORTS.get((sort or "").lstrip("-"), Role.created_at)
     stmt = stmt.order_by(column.desc() if (sort or "-").startswith("-") else column.asc(), Role.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page=page, per_page=per_page)
 
 
 def status_counts(role_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -128,7 +129,15 @@ def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_
         stmt = stmt.where(Professional.consent_to_introduce.is_(consenting))
     column = PRO_SORTS.get((sort or "").lstrip("-"), Professional.id)
     stmt = stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), Professional.id)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def skill_names(locale: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """(id, name) of the active skills in map order, and every skill's name by id (inactive ones too: old
+    profiles may hold them), from one query of plain rows: the pool page's filter and its rows' skills."""
+    name = Skill.name_en if locale == "en" else Skill.name_ja
+    every = db.session.execute(select(Skill.id, name, Skill.active).order_by(Skill.position)).all()
+    return [(sid, label) for sid, label, active in every if active], {sid: label for sid, label, _a in every}
 
 
 def skill_labels(locale: str) -> dict[int, str]:
@@ -139,17 +148,19 @@ def skill_labels(locale: str) -> dict[int, str]:
 
 def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
     """(skill id, level, verified) of each professional's n highest levels, in one query of plain rows
-    (the list page shows 25 professionals; ORM objects for their ~450 skill rows cost more than the page)."""
+    (the list page shows 25 professionals; ORM objects for their ~450 skill rows cost more than the page). The
+    database ranks each one's levels and sends only the top n."""
     out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
     if out:
-        rows = db.session.execute(
-            select(ProfessionalSkill.professional_id, ProfessionalSkill.skill_id, ProfessionalSkill.level,
-                   ProfessionalSkill.verified)
-            .where(ProfessionalSkill.professional_id.in_(list(out)), ProfessionalSkill.level > 0)
-            .order_by(ProfessionalSkill.professional_id, ProfessionalSkill.level.desc(), ProfessionalSkill.skill_id))
+        ps = ProfessionalSkill
+        rank = func.row_number().over(partition_by=ps.professional_id, order_by=(ps.level.desc(), ps.skill_id))
+        ranked = (select(ps.professional_id, ps.skill_id, ps.level, ps.verified, rank.label("rank"))
+                  .where(ps.professional_id.in_(list(out)), ps.level > 0).subquery())
+        rows = db.session.execute(select(ranked.c.professional_id, ranked.c.skill_id, ranked.c.level,
+                                         ranked.c.verified).where(ranked.c.rank <= n)
+                                  .order_by(ranked.c.professional_id, ranked.c.rank))
         for pid, skill_id, level, verified in rows:
-            if len(out[pid]) < n:
-                out[pid].append((skill_id, level, bool(verified)))
+            out[pid].append((skill_id, level, bool(verified)))
     return out
 
 

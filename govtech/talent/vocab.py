@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from govtech.core.web import translated
+from govtech.core.web import get_locale_code, translated
 
 LEVELS = (
     (0, _l("0 None"), _l("No experience with this skill.")),
@@ -41,6 +42,22 @@ def label(mapping: dict, key) -> str:
     """The translated label of a key, or the key itself."""
     value = mapping.get(key)
     return translated(value) if value is not None else str(key)
+
+
+ROLE_STATE_BADGES = {"open": "badge-ok", "filled": "badge-info"}
+_ROLE_BADGES: dict[tuple[str, str], Markup] = {}
+
+
+def role_state_badge(state: str) -> Markup:
+    """A role's state as a coloured badge, kept per language and state (the roles list shows one per row)."""
+    key = (get_locale_code(), state)
+    found = _ROLE_BADGES.get(key)
+    if found is None:
+        found = Markup('<span class="badge %s">%s</span>') % (ROLE_STATE_BADGES.get(state, "badge-muted"),
+                                                              label(ROLE_STATE_LABELS, state))
+        if state in ROLE_STATE_LABELS:
+            _ROLE_BADGES[key] = found
+    return found
 
 ACTION_LABELS = {
     "shortlist": _l("Shortlist"), "introduce": _l("Introduce to the municipality"), "reject": _l("Not a fit"),

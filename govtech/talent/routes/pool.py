@@ -26,8 +26,8 @@ def professionals():
     page = queries.professionals_page(q=args.get("q") or None, skill_id=args.get("skill", type=int),
                                       min_level=args.get("level", 2, type=int), consenting=consenting,
                                       sort=args.get("sort"), with_skills=False, **page_args())
-    return render_template("talent/professionals.html", page=page, skills=queries.skills(),
-                           skill_names=queries.skill_labels(get_locale_code()),
+    skills, skill_names = queries.skill_names(get_locale_code())
+    return render_template("talent/professionals.html", page=page, skills=skills, skill_names=skill_names,
                            top_skills=queries.top_skills([p.id for p in page.items]))
 
 
