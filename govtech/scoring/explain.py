@@ -14,7 +14,7 @@ import numpy as np
 
 from govtech.scoring import kernel
 from govtech.scoring.arrays import AREAS, WEIGHT_NAMES, WORK_STYLES
-from govtech.scoring.text import shared_terms
+from govtech.scoring.text import SharedTerms
 
 _EPOCH = dt.date(1970, 1, 1)
 _ROUND = 4
@@ -73,6 +73,7 @@ def explain_pairs(scorer, roles, j: int, prof_rows: np.ndarray, terms: bool = Tr
     eligible = scorer.gates(one_role, np.zeros(len(prof_rows), np.intp), prof_rows)
     share = kernel.class_contributions(one_role.req_level, one_role.req_weight, scorer.class_values)[0]
     w, scale = scorer.weights_, scorer.scale_
+    shared = SharedTerms(scorer.tfidf_, scorer.expander_, roles.descriptions[j]) if terms else None
     out = []
     for row, i in enumerate(prof_rows):
         f = dict(zip(kernel.FEATURES, feats[row], strict=True))
@@ -93,7 +94,6 @@ def explain_pairs(scorer, roles, j: int, prof_rows: np.ndarray, terms: bool = Tr
             },
             "skills": _skills(scorer, roles, j, int(i), share),
             "gates": _gates(prof, roles, j, int(i), codes),
-            "shared_terms": shared_terms(scorer.tfidf_, scorer.expander_, prof.bios[i], roles.descriptions[j])
-            if terms else [],
+            "shared_terms": shared(prof.bios[i]) if shared else [],
         })
     return out

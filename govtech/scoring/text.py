@@ -116,14 +116,13 @@ _SPLIT = re.compile(r"[|,.;:!?()\[\]「」『』、。・/]+")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 
 
-def _phrases(a: str, b: str, limit: int, min_len: int = 2) -> list[str]:
-    """Longest common substrings of a and b, longest first, each used once.
+def _phrases(a: str, matcher: SequenceMatcher, limit: int, min_len: int = 2) -> list[str]:
+    """Longest common substrings of a and the matcher's b, longest first, each used once.
 
-    `b` is indexed once (difflib's b2j is most of the cost: the suggestion page explains a dozen candidates);
-    only `a` is blanked after each match, so a phrase repeated in `a` may match the same part of `b` again:
-    such repeats and pieces of a phrase already found are dropped."""
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(b)
+    `b` is indexed once per description (difflib's b2j is most of the cost: the suggestion page explains a
+    dozen candidates against it); only `a` is blanked after each match, so a phrase repeated in `a` may
+    match the same part of `b` again: such repeats and pieces of a phrase already found are dropped."""
+    b = matcher.b
     found: list[str] = []
     for _ in range(limit * 3):
         matcher.set_seq1(a)
@@ -139,22 +138,34 @@ def _phrases(a: str, b: str, limit: int, min_len: int = 2) -> list[str]:
     return found
 
 
-def shared_terms(tfidf, expander: GlossaryExpander, bio: str, description: str, top: int = 8) -> list[str]:
-    """Best-effort readable overlap of a bio and a description, in the description's wording.
+class SharedTerms:
+    """`shared_terms` of many bios against one description, which is normalised and indexed once."""
 
-    First the glossary terms both texts mention (in either language), then the longest common phrases
-    ranked by how informative their n-grams are (idf); phrases of only very common n-grams are dropped."""
-    a, b = expander(bio), expander(description)
-    raw_a, raw_b = a.split(" | ")[0], b.split(" | ")[0]  # without the appended translations
-    both = set(expander.terms_in(a)) & set(expander.terms_in(b))
-    picked: list[str] = []
-    for term in sorted((t for t in both if t in raw_b), key=len, reverse=True):
-        if not any(term in longer for longer in picked):
-            picked.append(term)
-    scored = []
-    for phrase in _phrases(raw_a, raw_b, top):
-        info = float(tfidf.idf_for_keys(tfidf.analyze_keys(phrase)).sum())
-        if info > 0 and not any(phrase in longer or longer in phrase for longer in picked):
-            scored.append((-info, phrase))
-    picked += [phrase for _, phrase in sorted(scored)]
-    return picked[:top]
+    def __init__(self, tfidf, expander: GlossaryExpander, description: str):
+        self.tfidf, self.expander = tfidf, expander
+        b = expander(description)
+        self.raw_b = b.split(" | ")[0]  # without the appended translations
+        self.terms_b = set(expander.terms_in(b))
+        self.matcher = SequenceMatcher(None, autojunk=False)
+        self.matcher.set_seq2(self.raw_b)
+
+    def __call__(self, bio: str, top: int = 8) -> list[str]:
+        """Best-effort readable overlap of a bio and the description, in the description's wording.
+
+        First the glossary terms both texts mention (in either language), then the longest common phrases
+        ranked by how informative their n-grams are (idf); phrases of only very common n-grams are dropped."""
+        a = self.expander(bio)
+        raw_a = a.split(" | ")[0]
+        both = set(self.expander.terms_in(a)) & self.terms_b
+        picked: list[str] = []
+        for term in sorted((t for t in both if t in self.raw_b), key=len, reverse=True):
+            if not any(term in longer for longer in picked):
+                picked.append(term)
+        scored = []
+        for phrase in _phrases(raw_a, self.matcher, top):
+            info = float(self.tfidf.idf_for_keys(self.tfidf.analyze_keys(phrase)).sum())
+            if info > 0 and not any(phrase in longer or longer in phrase for longer in picked):
+                scored.append((-info, phrase))
+        picked += [phrase for _, phrase in sorted(scored)]
+        return picked[:top]
+
