@@ -103,6 +103,11 @@ def test_register_post_review_introduce_accept_appoint(page, live_server):
     assert "新井 さくら" in card.inner_text()
     assert card.locator(".skill-met").count() == 2  # both required skills met, shown per skill
     assert page.locator("article.candidate").first.get_attribute("data-testid") == f"suggestion-{pro_id}"
+    # The near misses load when their section is opened (a fragment fetched by static/js/app.js).
+    gated = page.locator("[data-testid=gated-out]")
+    gated.locator("summary").click()
+    gated.locator("[data-testid=excluded-table], .fragment p:not(:has(a))").first.wait_for()
+    assert gated.get_attribute("data-loaded") == "1"
     _shot(page, "suggestions")
     card.locator(f"[data-testid=shortlist-{pro_id}]").click()
     page.wait_for_load_state()

@@ -255,6 +255,7 @@ MATRIX: dict[str, Access | list[Access]] = {
     "talent.role_edit": Access(OC, args=ROLE, hidden=TOWN, body=role_form),
     "talent.role_state": Access(OC, args=ROLE, hidden=TOWN, body={"state": "closed"}),
     "talent.suggestions": Access(COORD, args=ROLE),
+    "talent.excluded": Access(COORD, args=ROLE),
     "downloads.suggestions_csv": Access(COORD, args=ROLE),
     "talent.consider": Access(COORD, args={"role_id": "role", "professional_id": "cross_pro"},
                               body={"decision": "shortlist"}),

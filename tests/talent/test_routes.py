@@ -134,3 +134,26 @@ def test_home_panels_per_role(app, people, introduced):
         page = _client(app, people[who]).get("/").get_data(as_text=True)
         assert 'data-testid="panel-talent"' in page and text in page, who
     assert 'data-testid="panel-talent"' not in _client(app, people["admin"]).get("/").get_data(as_text=True)
+
+
+def test_near_misses_load_on_demand_as_a_fragment_and_as_a_page(app, people, make_role, make_professional):
+    """The suggestion page leaves the gated-out list to a collapsed section that loads it when opened (its
+    link is the page itself without JavaScript); only coordinators see either."""
+    role = make_role(reqs=[("data.analysis", 3, "must")], work_style="onsite", municipality="13401")  # islands
+    fits = make_professional(skills={"data.analysis": 4}, name="合う 人")
+    no_area = make_professional(skills={"data.analysis": 4}, regions=("wards",), name="区部 のみ")
+    coord = _client(app, people["coordinator"])
+    page = coord.get(f"/talent/roles/{role.id}/suggestions").get_data(as_text=True)
+    assert f'data-testid="suggestion-{fits.id}"' in page and "区部 のみ" not in page
+    assert f'data-fragment="/talent/roles/{role.id}/excluded?fragment=1"' in page
+    assert f'href="/talent/roles/{role.id}/excluded"' in page
+    fragment = coord.get(f"/talent/roles/{role.id}/excluded?fragment=1")
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html and 'data-testid="excluded-table"' in html
+    assert "区部 のみ" in html and "合う 人" not in html and "Content-Security-Policy" in fragment.headers
+    full = coord.get(f"/talent/roles/{role.id}/excluded").get_data(as_text=True)
+    assert "<html" in full and "区部 のみ" in full and f'/talent/professionals/{no_area.id}"' in full
+    for who in ("officer", "professional"):
+        assert _client(app, people[who]).get(f"/talent/roles/{role.id}/excluded?fragment=1").status_code == 403
+    nobody = make_role(reqs=[("data.analysis", 1, "bonus")], work_style="remote")
+    assert "excluded-table" not in coord.get(f"/talent/roles/{nobody.id}/excluded?fragment=1").get_data(as_text=True)

@@ -14,6 +14,7 @@ from govtech.talent.routes import bp
 from govtech.talent.routes.common import attempt, role_or_404
 
 PER_PAGE = 10
+NEAR_MISSES = 15  # gated-out professionals shown per role
 
 
 @bp.route("/roles/<int:role_id>/suggestions")
@@ -24,14 +25,27 @@ def suggestions(role_id: int):
     page = max(request.args.get("page", 1, type=int), 1)
     ranked = ranking.suggest(role, top=PER_PAGE, offset=(page - 1) * PER_PAGE)
     eligible = ranking.count_eligible(role)  # every eligible professional is ranked: it tells if there is more
-    gated = ranking.gated_out(role, limit=15)
-    # Names, days and bios of both lists in one query; the explanations already carry the skill levels.
-    people = queries.professionals_by_id([s.professional_id for s in ranked + gated], with_skills=False)
+    # Names, days and bios in one query; the explanations already carry the skill levels.
+    people = queries.professionals_by_id([s.professional_id for s in ranked], with_skills=False)
     return render_template("talent/suggestions.html", role=role, ranked=ranked, page=page,
-                           has_next=eligible > page * PER_PAGE, people=people, gated=gated, gated_people=people,
+                           has_next=eligible > page * PER_PAGE, people=people,
                            existing={m.professional_id: m for m in queries.pipeline(role.id)},
                            eligible=eligible, skills={s.code: s for s in queries.skills()},
                            model=ranking.active_model(), confirm=ConfirmForm(), offset=(page - 1) * PER_PAGE)
+
+
+@bp.route("/roles/<int:role_id>/excluded")
+@role_required("coordinator")
+def excluded(role_id: int):
+    """The near misses of a role: gated-out professionals with the best scores and the gate that failed.
+
+    A page of its own, and (?fragment=1) the table the suggestion page loads into its collapsed section when
+    it is opened: a coordinator who never opens it does not wait for it."""
+    role = role_or_404(role_id)
+    gated = ranking.gated_out(role, limit=NEAR_MISSES)
+    people = queries.professionals_by_id([g.professional_id for g in gated], with_skills=False)
+    template = "talent/_excluded.html" if request.args.get("fragment") == "1" else "talent/excluded.html"
+    return render_template(template, role=role, gated=gated, gated_people=people)
 
 
 @bp.route("/roles/<int:role_id>/consider/<int:professional_id>", methods=["POST"])
