@@ -285,22 +285,36 @@ class SkillMapScorer(BaseEstimator):
         The same terms as `pair_features` weighted (coverage, text cosine, signals) in one product per term,
         computed in float32: within 1e-5 of the float64 weighted sum, which is what a caller preselecting the
         best gated-out professionals needs before ranking a few of them exactly."""
-        return self.score_one(roles, role_row)[1]
+        one, inner = self._one_role_base(roles, role_row)
+        inner += self.text_scale_ * np.asarray(self.bio_tfidf_ @ self._description(one), dtype=np.float32).ravel()
+        return inner[self.rank_]
 
-    def score_one(self, roles: RoleArrays, role_row: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """One role against the whole pool in fitted row order: (scores, -inf where a hard gate fails;
-        the same scores without the gates). One matrix-vector product per term: for a single role this is
-        several times cheaper than the batch path's text bound (which pays off over many roles)."""
+    def score_one(self, roles: RoleArrays, role_row: int = 0) -> np.ndarray:
+        """(n,) scores of one role for every professional in fitted row order, -inf where a hard gate fails:
+        the gates first, then one matrix-vector product per term over those who pass (for a single role this
+        is several times cheaper than the batch path's text bound, which pays off over many roles)."""
+        one, inner = self._one_role_base(roles, role_row)
+        code = one.work_style.astype(np.intp) * 3 + one.area
+        ok = kernel.gate_mask(self.gate_arrays_, one.days, code, kernel.must_plan(one.req_level, one.req_weight))[0]
+        rows = np.flatnonzero(ok)
+        out = np.full(len(inner), -np.inf, dtype=np.float32)
+        if len(rows):
+            text = np.asarray(self.bio_tfidf_[rows] @ self._description(one), dtype=np.float32).ravel()
+            out[rows] = inner[rows] + self.text_scale_ * text
+        return out[self.rank_]
+
+    def _one_role_base(self, roles: RoleArrays, role_row: int) -> tuple[RoleArrays, np.ndarray]:
+        """(that role, (n,) float32 skill coverage + signals + start fit in internal order, without text)."""
         one = roles.subset([role_row])
         base = kernel.role_matrix(one.req_level, one.req_weight, self.class_values, self.weights_, self.scale_)
         inner = self.profile_matrix_ @ base[0]
         inner[:np.searchsorted(self.available_sorted_, one.start[0], side="right")] += (
             self.weights_["start_fit"] / self.scale_)
-        desc = self.tfidf_.transform([self.expander_(one.descriptions[0])])
-        inner += self.text_scale_ * np.asarray(self.bio_tfidf_ @ desc.T.toarray(), dtype=np.float32).ravel()
-        code = one.work_style.astype(np.intp) * 3 + one.area
-        ok = kernel.gate_mask(self.gate_arrays_, one.days, code, kernel.must_plan(one.req_level, one.req_weight))[0]
-        return np.where(ok, inner, np.float32(-np.inf))[self.rank_], inner[self.rank_]
+        return one, inner
+
+    def _description(self, one: RoleArrays) -> np.ndarray:
+        """(V, 1) dense TF-IDF column of a one-role RoleArrays' description."""
+        return self.tfidf_.transform([self.expander_(one.descriptions[0])]).T.toarray()
 
     def explain(self, roles: RoleArrays, role_row: int, prof_rows, terms: bool = True) -> list[dict]:
         """Why each professional scores as they do for one role: per-skill status, gates, text, signals

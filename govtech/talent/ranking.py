@@ -127,14 +127,13 @@ class Suggestion:
 
 
 def _role_scores(p: Pool, role: Role):
-    """(role arrays, scores of the whole pool with -inf where gated, the same without gates) of one role,
-    computed once per request: the suggestion page asks for the ranking, the near misses and the eligible
-    count of the same role."""
+    """(role arrays, scores of the whole pool with -inf where gated) of one role, computed once per request:
+    the suggestion page asks for the ranking and the eligible count of the same role."""
     memo = g.setdefault("talent_role_scores", {}) if has_request_context() else {}
     key = (id(p), role.id, role.version)
     if key not in memo:
         roles_arr = matrices.role_arrays([role], p.columns)
-        memo[key] = (roles_arr, *p.scorer.score_one(roles_arr))
+        memo[key] = (roles_arr, p.scorer.score_one(roles_arr))
     return memo[key]
 
 
@@ -151,7 +150,7 @@ def suggest(role: Role, *, top: int = 10, offset: int = 0, explain: bool = True)
         return []
 
     def compute() -> list[Suggestion]:
-        roles_arr, row, _ungated = _role_scores(p, role)
+        roles_arr, row = _role_scores(p, role)
         idx, val = top_k_rows(row[None, :], offset + top)  # the scorer's top_k for one role, ties included
         rows = [int(i) for i in idx[0][offset:offset + top] if i >= 0]
         scores = [float(v) for v in val[0][offset:offset + top][:len(rows)]]
@@ -182,14 +181,14 @@ def gated_out(role: Role, *, limit: int = 20) -> list[Suggestion]:
 
 
 def _gated_out(p: Pool, role: Role, limit: int) -> list[Suggestion]:
-    roles_arr, scores, ungated = _role_scores(p, role)
+    roles_arr, scores = _role_scores(p, role)
     gated = np.flatnonzero(~np.isfinite(scores))
     if not len(gated):
         return []
     if len(gated) > limit:
         # Preselect with the fast float32 ungated score (within 1e-5 of the exact one), then rank the few
         # left exactly: the result is the same as ranking every gated professional exactly.
-        approx = ungated[gated]
+        approx = p.scorer.ungated_scores(roles_arr)[gated]
         floor = np.partition(approx, len(approx) - limit)[len(approx) - limit]
         gated = gated[approx >= floor - 2 * NEAR_MISS_MARGIN]
     features = p.scorer.pair_features(roles_arr, np.zeros(len(gated), np.intp), gated)

@@ -258,14 +258,14 @@ def test_restore_refuses_a_damaged_state(codes, damage):
 
 
 def test_one_role_path_equals_the_score_matrix(codes, monkeypatch):
-    """score_one (a page scoring one role) gives the batch path's scores and gates, and its ungated scores
-    are the weighted features of every pair, gated or not."""
+    """score_one (a page scoring one role) gives the batch path's scores and gates; ungated_scores are the
+    weighted features of every pair, gated or not."""
     monkeypatch.setattr(kernel, "SMALL_POOL", 0)
     pool = make_pool(600, 12, seed=9)
     scorer = SkillMapScorer(codes).fit(pool.professionals)
     matrix = scorer.score_matrix(pool.roles)
     for j in range(len(pool.roles)):
-        gated, ungated = scorer.score_one(pool.roles, j)
+        gated, ungated = scorer.score_one(pool.roles, j), scorer.ungated_scores(pool.roles, j)
         assert np.array_equal(np.isfinite(gated), np.isfinite(matrix[j]))
         assert gated[np.isfinite(gated)] == pytest.approx(matrix[j][np.isfinite(matrix[j])], abs=1e-5)
         rows = np.arange(len(pool.professionals))
