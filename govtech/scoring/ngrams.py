@@ -147,6 +147,17 @@ class CharNgramTfidf:
         col = np.minimum(np.searchsorted(vocab, keys), len(vocab) - 1)
         return np.where(vocab[col] == keys, self.idf_[col], 0.0)
 
+    def information(self, text: str) -> float:
+        """Sum of the idf of a text's distinct n-grams (0 when none is in the vocabulary): how informative a
+        phrase is. Remembered per text (explanations meet the same phrases again and again; bounded)."""
+        cache = self.__dict__.setdefault("_information", {})
+        value = cache.get(text)
+        if value is None:
+            if len(cache) >= 100_000:
+                cache.clear()
+            value = cache[text] = float(self.idf_for_keys(self.analyze_keys(text)).sum())
+        return value
+
     def decode(self, key: int) -> str:
         """Turn an n-gram key back into its string."""
         mask = (1 << self.bits_) - 1

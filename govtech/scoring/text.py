@@ -163,7 +163,7 @@ class SharedTerms:
                 picked.append(term)
         scored = []
         for phrase in _phrases(raw_a, self.matcher, top):
-            info = float(self.tfidf.idf_for_keys(self.tfidf.analyze_keys(phrase)).sum())
+            info = self.tfidf.information(phrase)
             if info > 0 and not any(phrase in longer or longer in phrase for longer in picked):
                 scored.append((-info, phrase))
         picked += [phrase for _, phrase in sorted(scored)]
