@@ -47,6 +47,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # absolute session lifetime
     SESSION_IDLE_MINUTES = 60
+    # The session cookie is signed again only when the session changes (enforce_idle_timeout marks activity at
+    # most every 30 s), not on every response: the idle and absolute limits live inside the signed session.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form does not expire
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # CSV uploads
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5

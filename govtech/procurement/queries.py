@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from sqlalchemy import String, cast, func, literal, or_, select, union, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from govtech.core.models import Category, Municipality, utcnow
-from govtech.core.pagination import paginate
+from govtech.core.pagination import counted, paginate
 from govtech.extensions import db
 from govtech.procurement.estimates import curves_by_category
 from govtech.procurement.models import (
@@ -27,37 +28,60 @@ TENDER_SORTS = {"title": JointTender.title, "deadline": JointTender.survey_deadl
                 "fy": JointTender.fiscal_year, "created": JointTender.created_at, "id": JointTender.id}
 
 
-def _sorted(stmt, sorts: dict, sort: str | None, default):
+def sort_key(sorts: dict, sort: str | None) -> tuple[str, bool] | None:
+    """(column name, descending) of a `sort` argument ("title", "-budget"), None for the default order."""
     key = (sort or "").lstrip("-")
-    if key not in sorts:
+    return (key, (sort or "").startswith("-")) if key in sorts else None
+
+
+def _sorted(stmt, sorts: dict, sort: tuple[str, bool] | None, default):
+    if sort is None:
         return stmt.order_by(*default)
-    column = sorts[key]
-    return stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), default[-1])
+    column = sorts[sort[0]]
+    return stmt.order_by(column.desc() if sort[1] else column.asc(), default[-1])
+
+
+def _filters(**values) -> dict:
+    """The filters that are set (the list pages treat "", 0 and None as unset)."""
+    return {name: value for name, value in values.items() if value}
 
 
 def request_page(*, user, page: int, per_page: int, state: str | None = None, category: str | None = None,
                  fiscal_year: int | None = None, municipality_id: int | None = None, q: str | None = None,
                  sort: str | None = None):
     """Requests a user may list: officers their municipality's, coordinators every non-draft one."""
+    officer = user.role == "officer"
+    params = _filters(state=state, category=category, fiscal_year=fiscal_year,
+                      municipality_id=None if officer else municipality_id, like=f"%{q.strip()}%" if q else None)
+    if officer:
+        params["own_municipality_id"] = user.municipality_id
+    statements = _request_statements(officer, frozenset(params), sort_key(REQUEST_SORTS, sort))
+    return paginate(statements, params, page=page, per_page=per_page)
+
+
+@lru_cache(maxsize=256)
+def _request_statements(officer: bool, filters: frozenset, sort):
+    """request_page's statements for one shape of filters, their values bound at execution."""
     stmt = select(ProcurementRequest).options(joinedload(ProcurementRequest.municipality),
                                               joinedload(ProcurementRequest.category))
-    if user.role == "officer":
-        stmt = stmt.where(ProcurementRequest.municipality_id == user.municipality_id)
+    if officer:
+        stmt = stmt.where(ProcurementRequest.municipality_id == bindparam("own_municipality_id"))
     else:
         stmt = stmt.where(ProcurementRequest.state != "draft")
-        if municipality_id:
-            stmt = stmt.where(ProcurementRequest.municipality_id == municipality_id)
-    if state:
-        stmt = stmt.where(ProcurementRequest.state == state)
-    if category:
-        stmt = stmt.join(Category, Category.id == ProcurementRequest.category_id).where(Category.code == category)
-    if fiscal_year:
-        stmt = stmt.where(ProcurementRequest.fiscal_year == fiscal_year)
-    if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(ProcurementRequest.title.like(like), ProcurementRequest.external_id.like(like)))
-    stmt = _sorted(stmt, REQUEST_SORTS, sort, (ProcurementRequest.updated_at.desc(), ProcurementRequest.id.desc()))
-    return paginate(stmt, page=page, per_page=per_page)
+    if "municipality_id" in filters:
+        stmt = stmt.where(ProcurementRequest.municipality_id == bindparam("municipality_id"))
+    if "state" in filters:
+        stmt = stmt.where(ProcurementRequest.state == bindparam("state"))
+    if "category" in filters:
+        stmt = (stmt.join(Category, Category.id == ProcurementRequest.category_id)
+                .where(Category.code == bindparam("category")))
+    if "fiscal_year" in filters:
+        stmt = stmt.where(ProcurementRequest.fiscal_year == bindparam("fiscal_year"))
+    if "like" in filters:
+        stmt = stmt.where(or_(ProcurementRequest.title.like(bindparam("like")),
+                              ProcurementRequest.external_id.like(bindparam("like"))))
+    return counted(_sorted(stmt, REQUEST_SORTS, sort, (ProcurementRequest.updated_at.desc(),
+                                                         ProcurementRequest.id.desc())))
 
 
 def get_request(request_id: int) -> ProcurementRequest | None:
@@ -82,14 +106,7 @@ def list_filters(*, pipeline: bool = False) -> tuple[list[Category], list[int], 
     """`categories()`, `fiscal_years()` and, with pipeline=True, `pipeline_counts()` in one statement: the
     years and the counts ride on the category rows as scalar subqueries (evaluated once), joined into strings.
     The request and tender lists show all three as filters; a statement each cost more than its rows."""
-    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year)).subquery()
-    columns = [select(func.aggregate_strings(cast(both.c[0], String), ",")).scalar_subquery()]
-    if pipeline:
-        per_state = select(JointTender.state, func.count().label("n")).group_by(JointTender.state).subquery()
-        columns += [select(func.aggregate_strings(per_state.c.state + ":" + cast(per_state.c.n, String), ","))
-                    .scalar_subquery(),
-                    select(func.count()).where(ProcurementRequest.state == "submitted").scalar_subquery()]
-    rows = db.session.execute(select(Category, *columns).where(Category.active.is_(True)).order_by(Category.id)).all()
+    rows = db.session.execute(_list_filters_statement(pipeline)).all()
     if not rows:  # no category to carry them
         return [], fiscal_years(), pipeline_counts() if pipeline else None
     years = sorted({int(y) for y in (rows[0][1] or "").split(",") if y}, reverse=True)
@@ -98,6 +115,20 @@ def list_filters(*, pipeline: bool = False) -> tuple[list[Category], list[int], 
         pairs = (item.rsplit(":", 1) for item in (rows[0][2] or "").split(",") if item)
         counts = {"waiting_requests": rows[0][3], **{state: int(n) for state, n in pairs}}
     return [row[0] for row in rows], years, counts
+
+
+@cache
+def _list_filters_statement(pipeline: bool):
+    """Built once per process: the statement has no values, and building it (and its cache key) cost more
+    than running it."""
+    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year)).subquery()
+    columns = [select(func.aggregate_strings(cast(both.c[0], String), ",")).scalar_subquery()]
+    if pipeline:
+        per_state = select(JointTender.state, func.count().label("n")).group_by(JointTender.state).subquery()
+        columns += [select(func.aggregate_strings(per_state.c.state + ":" + cast(per_state.c.n, String), ","))
+                    .scalar_subquery(),
+                    select(func.count()).where(ProcurementRequest.state == "submitted").scalar_subquery()]
+    return select(Category, *columns).where(Category.active.is_(True)).order_by(Category.id)
 
 
 @dataclass
@@ -150,22 +181,29 @@ def tender_page(*, page: int, per_page: int, state: str | None = None, category:
     """All joint tenders, filtered, sorted and paginated (participants loaded in one more query; the list page,
     which shows only how many joined, passes with_participations=False and reads `joined_counts_of(page)`).
     The award (one per tender at most) and the number joined come in the same statement as the tenders."""
+    params = _filters(state=state, category=category, fiscal_year=fiscal_year, like=f"%{q.strip()}%" if q else None)
+    statements = _tender_statements(with_participations, frozenset(params), sort_key(TENDER_SORTS, sort))
+    return paginate(statements, params, page=page, per_page=per_page)
+
+
+@lru_cache(maxsize=256)
+def _tender_statements(with_participations: bool, filters: frozenset, sort):
+    """tender_page's statements for one shape of filters, their values bound at execution."""
     stmt = select(JointTender).options(joinedload(JointTender.category), joinedload(JointTender.award))
     if with_participations:
         stmt = stmt.options(selectinload(JointTender.participations))
-    if state:
-        stmt = stmt.where(JointTender.state == state)
-    if category:
-        stmt = stmt.join(Category, Category.id == JointTender.category_id).where(Category.code == category)
-    if fiscal_year:
-        stmt = stmt.where(JointTender.fiscal_year == fiscal_year)
-    if q:
-        stmt = stmt.where(JointTender.title.like(f"%{q.strip()}%"))
-    stmt = _sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),))
+    if "state" in filters:
+        stmt = stmt.where(JointTender.state == bindparam("state"))
+    if "category" in filters:
+        stmt = stmt.join(Category, Category.id == JointTender.category_id).where(Category.code == bindparam("category"))
+    if "fiscal_year" in filters:
+        stmt = stmt.where(JointTender.fiscal_year == bindparam("fiscal_year"))
+    if "like" in filters:
+        stmt = stmt.where(JointTender.title.like(bindparam("like")))
     joined = (select(func.count(Participation.id)).where(Participation.tender_id == JointTender.id,
                                                          Participation.status.in_(JOINED))
               .correlate(JointTender).scalar_subquery())
-    return paginate(stmt, page=page, per_page=per_page, columns=[joined])
+    return counted(_sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),)), columns=[joined])
 
 
 def joined_counts_of(page) -> dict[int, int]:

@@ -1,12 +1,14 @@
 """Talent reads: role lists, pipelines, the pool, introductions, supply vs demand, home-panel figures."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from functools import cache, lru_cache
+
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtech.core.jobs import Job
 from govtech.core.models import Skill, SkillCategory
-from govtech.core.pagination import paginate
+from govtech.core.pagination import counted, paginate
 from govtech.extensions import db
 from govtech.talent.models import (
     ACTIVE_MATCH_STATES,
@@ -38,29 +40,38 @@ def roles_page(*, user, page: int, per_page: int, state: str | None = None, q: s
     """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted.
 
     `with_requirements=False` for the page, which shows none (the API lists them)."""
+    params = {name: value for name, value in (("state", state), ("like", f"%{q}%" if q else None)) if value}
+    if user.role == "officer":
+        params["municipality_id"] = user.municipality_id
+    elif municipality_id:
+        params["municipality_id"] = municipality_id
+    key = (sort or "").lstrip("-")
+    order = (key if key in SORTS else "created", (sort or "-").startswith("-"))
+    return paginate(_roles_statements(with_requirements, frozenset(params), order), params, page=page,
+                    per_page=per_page)
+
+
+@lru_cache(maxsize=64)
+def _roles_statements(with_requirements: bool, filters: frozenset, order: tuple[str, bool]):
+    """roles_page's statements for one shape of filters, their values bound at execution."""
     stmt = select(Role)
     if with_requirements:
         stmt = stmt.options(selectinload(Role.requirements))
-    if user.role == "officer":
-        stmt = stmt.where(Role.municipality_id == user.municipality_id)
-    elif municipality_id:
-        stmt = stmt.where(Role.municipality_id == municipality_id)
-    if state:
-        stmt = stmt.where(Role.state == state)
-    if q:
-        stmt = stmt.where(or_(Role.title.ilike(f"%{q}%"), Role.external_id.ilike(f"%{q}%")))
-    column = SORTS.get((sort or "").lstrip("-"), Role.created_at)
-    stmt = stmt.order_by(column.desc() if (sort or "-").startswith("-") else column.asc(), Role.id.desc())
-    return paginate(stmt, page=page, per_page=per_page)
+    if "municipality_id" in filters:
+        stmt = stmt.where(Role.municipality_id == bindparam("municipality_id"))
+    if "state" in filters:
+        stmt = stmt.where(Role.state == bindparam("state"))
+    if "like" in filters:
+        stmt = stmt.where(or_(Role.title.ilike(bindparam("like")), Role.external_id.ilike(bindparam("like"))))
+    column = SORTS[order[0]]
+    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Role.id.desc()))
 
 
 def status_counts(role_ids: list[int]) -> dict[int, dict[str, int]]:
     """Match counts per role and status (one grouped query)."""
     out: dict[int, dict[str, int]] = {rid: {} for rid in role_ids}
     if role_ids:
-        for rid, status, n in db.session.execute(select(Match.role_id, Match.status, func.count(Match.id))
-                                                 .where(Match.role_id.in_(role_ids))
-                                                 .group_by(Match.role_id, Match.status)):
+        for rid, status, n in db.session.execute(_status_counts_statement(), {"ids": list(role_ids)}):
             out[rid][status] = n
     return out
 
@@ -115,28 +126,40 @@ def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_
     """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort.
 
     `with_skills=False` for the page, which shows only each one's top skills (`top_skills`)."""
+    params = {"like": f"%{q}%"} if q else {}
+    if skill_id:
+        params.update(skill_id=skill_id, min_level=min_level)
+    if consenting is not None:
+        params["consenting"] = consenting
+    key = (sort or "").lstrip("-")
+    order = (key if key in PRO_SORTS else None, (sort or "").startswith("-"))
+    return paginate(_professionals_statements(with_skills, frozenset(params), order), params, page=page,
+                    per_page=per_page)
+
+
+@lru_cache(maxsize=64)
+def _professionals_statements(with_skills: bool, filters: frozenset, order: tuple[str | None, bool]):
+    """professionals_page's statements for one shape of filters, their values bound at execution."""
     stmt = select(Professional)
     if with_skills:
         stmt = stmt.options(selectinload(Professional.skills))
-    if q:
-        like = f"%{q}%"
+    if "like" in filters:
+        like = bindparam("like")
         stmt = stmt.where(or_(Professional.name.ilike(like), Professional.email.ilike(like),
                               Professional.external_id.ilike(like), Professional.bio.ilike(like)))
-    if skill_id:
+    if "skill_id" in filters:
         stmt = stmt.where(Professional.id.in_(select(ProfessionalSkill.professional_id).where(
-            ProfessionalSkill.skill_id == skill_id, ProfessionalSkill.level >= min_level)))
-    if consenting is not None:
-        stmt = stmt.where(Professional.consent_to_introduce.is_(consenting))
-    column = PRO_SORTS.get((sort or "").lstrip("-"), Professional.id)
-    stmt = stmt.order_by(column.desc() if (sort or "").startswith("-") else column.asc(), Professional.id)
-    return paginate(stmt, page=page, per_page=per_page)
+            ProfessionalSkill.skill_id == bindparam("skill_id"), ProfessionalSkill.level >= bindparam("min_level"))))
+    if "consenting" in filters:
+        stmt = stmt.where(Professional.consent_to_introduce == bindparam("consenting"))
+    column = PRO_SORTS[order[0]] if order[0] else Professional.id
+    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Professional.id))
 
 
 def skill_names(locale: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
     """(id, name) of the active skills in map order, and every skill's name by id (inactive ones too: old
     profiles may hold them), from one query of plain rows: the pool page's filter and its rows' skills."""
-    name = Skill.name_en if locale == "en" else Skill.name_ja
-    every = db.session.execute(select(Skill.id, name, Skill.active).order_by(Skill.position)).all()
+    every = db.session.execute(_skill_names_statement(locale == "en")).all()
     return [(sid, label) for sid, label, active in every if active], {sid: label for sid, label, _a in every}
 
 
@@ -149,19 +172,34 @@ def skill_labels(locale: str) -> dict[int, str]:
 def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
     """(skill id, level, verified) of each professional's n highest levels, in one query of plain rows
     (the list page shows 25 professionals; ORM objects for their ~450 skill rows cost more than the page). The
-    database ranks each one's levels and sends only the top n."""
+    statement is built once."""
     out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
     if out:
-        ps = ProfessionalSkill
-        rank = func.row_number().over(partition_by=ps.professional_id, order_by=(ps.level.desc(), ps.skill_id))
-        ranked = (select(ps.professional_id, ps.skill_id, ps.level, ps.verified, rank.label("rank"))
-                  .where(ps.professional_id.in_(list(out)), ps.level > 0).subquery())
-        rows = db.session.execute(select(ranked.c.professional_id, ranked.c.skill_id, ranked.c.level,
-                                         ranked.c.verified).where(ranked.c.rank <= n)
-                                  .order_by(ranked.c.professional_id, ranked.c.rank))
-        for pid, skill_id, level, verified in rows:
-            out[pid].append((skill_id, level, bool(verified)))
+        for pid, skill_id, level, verified in db.session.execute(_top_skills_statement(), {"ids": list(out)}):
+            if len(out[pid]) < n:
+                out[pid].append((skill_id, level, bool(verified)))
     return out
+
+
+# Statements of the list pages built once per process, their values bound at execution: building a statement
+# and its cache key cost more than running these small ones.
+@cache
+def _status_counts_statement():
+    return (select(Match.role_id, Match.status, func.count(Match.id))
+            .where(Match.role_id.in_(bindparam("ids", expanding=True))).group_by(Match.role_id, Match.status))
+
+
+@cache
+def _skill_names_statement(english: bool):
+    return select(Skill.id, Skill.name_en if english else Skill.name_ja, Skill.active).order_by(Skill.position)
+
+
+@cache
+def _top_skills_statement():
+    ps = ProfessionalSkill
+    return (select(ps.professional_id, ps.skill_id, ps.level, ps.verified)
+            .where(ps.professional_id.in_(bindparam("ids", expanding=True)), ps.level > 0)
+            .order_by(ps.professional_id, ps.level.desc(), ps.skill_id))
 
 
 def professional(professional_id: int) -> Professional | None:
