@@ -27,7 +27,6 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from sklearn.preprocessing import normalize
 
 from govtech.procurement.savings import VolumeDiscountCurve, curve_for_category, estimate_pool_savings
 
@@ -158,6 +157,8 @@ def _features(requests: Sequence[RequestRecord]) -> _Features:
     weight = np.where(np.isin(codes, list(VAGUE_CATEGORIES)), 0.0, CATEGORY_WEIGHT)[col]
     weight *= np.diff(chars.indptr) > 0  # a request without text must not pool on its category alone
     onehot = sparse.csr_matrix((weight.astype(np.float32), (np.arange(n), col)), shape=(n, len(codes)))
+    from sklearn.preprocessing import normalize  # with TfidfVectorizer: scikit-learn is imported when pooling
+
     X = normalize(sparse.hstack([normalize(chars), TERM_WEIGHT * normalize(words), onehot]))
     present = (words > 0).astype(np.float32).tocsr()
     idf = np.log1p(n / np.maximum(np.asarray(present.sum(axis=0)).ravel(), 1))

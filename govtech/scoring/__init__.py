@@ -17,7 +17,6 @@ from govtech.scoring.arrays import (
     skill_codes,
 )
 from govtech.scoring.kernel import FEATURES, PRIOR_WEIGHTS
-from govtech.scoring.learning import DecisionModel
 from govtech.scoring.metrics import ndcg_at_k, precision_at_k
 from govtech.scoring.plan import plan_assignments
 from govtech.scoring.scorer import SkillMapScorer
@@ -27,3 +26,12 @@ __all__ = [
     "RoleArrays", "SkillMapScorer", "days_since_epoch", "load_skill_map", "ndcg_at_k", "plan_assignments",
     "precision_at_k", "skill_codes",
 ]
+
+
+def __getattr__(name: str):
+    """`DecisionModel` on first use: it imports scikit-learn (0.5 s), which scoring does not need."""
+    if name == "DecisionModel":
+        from govtech.scoring.learning import DecisionModel
+
+        return DecisionModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

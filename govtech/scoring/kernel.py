@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
-from sklearn.utils.extmath import randomized_svd
 from threadpoolctl import threadpool_limits
 
 N_LEVELS = 4
@@ -121,6 +120,8 @@ def text_basis(tfidf_rows: sp.csr_matrix, rank: int, sample: int = 2000, seed: i
     rank = min(rank, n_terms, n)
     if rank <= 0 or n <= SMALL_POOL:
         return np.zeros((n_terms, 0), dtype=np.float32)
+    from sklearn.utils.extmath import randomized_svd  # fitting only: scikit-learn costs 0.5 s of start-up
+
     rows = np.random.default_rng(seed).choice(n, min(sample, n), replace=False) if n > sample else slice(None)
     _, _, vt = randomized_svd(tfidf_rows[rows], rank, n_iter=2, random_state=seed)
     return np.ascontiguousarray(vt.T, dtype=np.float32)

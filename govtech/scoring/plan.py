@@ -12,7 +12,6 @@ objective) is returned, so the plan is never worse than greedy.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 _FORBIDDEN = 1e9
 
@@ -106,6 +105,8 @@ def _assignment(scores, positions, rdays, pdays, feasible, max_per_prof, spread_
     gain = scores[np.ix_(slot_role, slot_prof)] - spread_penalty * slot_rank[None, :]
     cost = np.where(feasible[np.ix_(slot_role, slot_prof)], -gain, _FORBIDDEN)
     cost = np.hstack([cost, np.zeros((len(slot_role), len(slot_role)))])  # dummies: leave the slot empty
+    from scipy.optimize import linear_sum_assignment  # the plan only: scipy.optimize is slow to import
+
     rows, picked = linear_sum_assignment(cost)
     real = picked < len(slot_prof)
     pairs = {(int(slot_role[r]), int(slot_prof[c])) for r, c in zip(rows[real], picked[real], strict=True)

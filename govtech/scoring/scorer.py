@@ -9,9 +9,10 @@ Scores lie in [0, 1]; gated pairs are never returned.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
 from govtech.scoring import kernel
 from govtech.scoring.arrays import ProfessionalArrays, RoleArrays
@@ -23,7 +24,44 @@ _PROF_ARRAYS = ("ids", "levels", "verified", "days", "available_from", "work_sty
 _MARGIN = 1e-4  # float32 rounding slack on the text bounds; only widens the candidate set
 
 
-class SkillMapScorer(BaseEstimator):
+class EstimatorParams:
+    """scikit-learn's estimator parameter API (get_params, set_params, a repr of the non-default ones) without
+    importing scikit-learn: `sklearn.base` pulls in scipy.stats, 0.5 s of the start-up of every command and
+    worker. As scikit-learn requires, the parameters are the constructor's keyword arguments stored unchanged,
+    so `sklearn.base.clone` works on these estimators (tests/scoring/test_scorer.py)."""
+
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return sorted(p.name for p in signature.parameters.values() if p.name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD)
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters by name (`deep` is accepted for scikit-learn; nothing is nested)."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params):
+        """Set constructor parameters by name; returns self."""
+        valid = self._get_param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}; valid: {valid}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
+        shown = []
+        for name, value in self.get_params().items():
+            default = defaults.get(name, inspect.Parameter.empty)
+            same = value is default or (isinstance(value, str | int | float | tuple | type(None))
+                                        and type(value) is type(default) and value == default)
+            if not same:
+                text = repr(value)
+                shown.append(f"{name}={text if len(text) <= 60 else text[:57] + '...'}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class SkillMapScorer(EstimatorParams):
     """Explainable skill-map score: weighted coverage + text relevance + small signals, behind hard gates.
 
     weights: component weights (dict or array in `kernel.FEATURES` order; missing names keep the prior),

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from govtech.core import audit
 from govtech.extensions import db
-from govtech.scoring import PRIOR_WEIGHTS, DecisionModel
-from govtech.scoring.learning import decision_labels
+from govtech.scoring import PRIOR_WEIGHTS
 from govtech.talent import matrices, ranking
 from govtech.talent.models import Match, Role, ScoringModel
 
@@ -27,6 +26,8 @@ def decision_data():
     """(X, y, groups) of every decided match whose professional is in the pool."""
     p = ranking.pool()
     matches = db.session.execute(select(Match.role_id, Match.professional_id, Match.status)).all()
+    from govtech.scoring.learning import decision_labels  # scikit-learn: imported when retraining
+
     labels = decision_labels([m.status for m in matches])
     decided = [(m, y) for m, y in zip(matches, labels, strict=True) if y >= 0 and p.row_of(m.professional_id) is not None]
     if not decided:
@@ -52,6 +53,8 @@ def _clean(metrics: dict) -> dict:
 def retrain(*, actor=None, min_decisions: int = MIN_DECISIONS) -> ScoringModel:
     """Train on the recorded decisions and activate the result as the next model version."""
     X, y, groups = decision_data()
+    from govtech.scoring.learning import DecisionModel
+
     model = DecisionModel(min_decisions=min_decisions, k=5).fit(X, y, groups) if len(y) else None
     weights, metrics, fallback = dict(PRIOR_WEIGHTS), {"decisions": int(len(y))}, True
     if model is not None:

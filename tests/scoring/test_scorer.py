@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -271,3 +273,25 @@ def test_one_role_path_equals_the_score_matrix(codes, monkeypatch):
         rows = np.arange(len(pool.professionals))
         exact = scorer._weighted_sum(scorer.pair_features(pool.roles, np.full(len(rows), j), rows))
         assert ungated == pytest.approx(exact, abs=1e-5)
+
+
+def test_scikit_learn_estimator_api_without_importing_scikit_learn(codes):
+    """The scorer keeps scikit-learn's parameter API (clone, get/set_params), while starting the portal and
+    ranking does not import scikit-learn (its scipy.stats is 0.5 s of every command's and worker's start-up)."""
+    from sklearn.base import clone
+
+    scorer = SkillMapScorer(codes, text_weight=0.5, chunk_size=64)
+    copy = clone(scorer)
+    assert copy is not scorer and copy.get_params() == scorer.get_params()
+    assert copy.set_params(text_rank=8).text_rank == 8
+    with pytest.raises(ValueError, match="invalid parameter"):
+        scorer.set_params(nope=1)
+    assert "text_weight=0.5" in repr(scorer) and "chunk_size=64" in repr(scorer) and "ngram_range" not in repr(scorer)
+    code = ("import os, sys; os.environ.setdefault('SECRET_KEY', 'x'); import app, govtech.talent.ranking, "
+            "govtech.scoring; govtech.scoring.SkillMapScorer; "
+            "print(sorted({m.split('.')[0] + '.' + (m.split('.') + [''])[1] for m in sys.modules "
+            "if m.startswith(('sklearn', 'scipy.stats', 'scipy.optimize', 'scipy.cluster'))}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2],
+                         env={**os.environ, "DATABASE_URL": "sqlite://", "POOL_STORE_DIR": ""})
+    assert out.stdout.strip().splitlines()[-1] == "[]"
