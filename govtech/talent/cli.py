@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -33,20 +32,16 @@ def _import(kind: str, path: str) -> None:
         fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
     db.session.commit()
     say(f"imported {kind}: {result.created} created, {result.updated} updated")
-    if kind == "professionals" and current_app.config.get("POOL_STORE_DIR"):
-        _store_pool()
+    if kind == "professionals":
+        import time
 
+        from govtech.talent import ranking
 
-def _store_pool() -> None:
-    """Fit the new pool once and store it (talent/pool_store.py), so that the next `suggest-all` and every
-    worker's first suggestion page read it instead of each fitting 50,000 profiles again."""
-    import time
-
-    from govtech.talent import ranking
-
-    started = time.perf_counter()
-    fitted = ranking.pool()
-    say(f"talent pool of {len(fitted.ids)} fitted and stored for suggestions ({time.perf_counter() - started:.1f} s)")
+        started = time.perf_counter()
+        fitted = ranking.store_pool()
+        if fitted is not None:
+            say(f"talent pool of {len(fitted.ids)} fitted and stored for suggestions "
+                f"({time.perf_counter() - started:.1f} s)")
 
 
 @talent_group.command("import-professionals")

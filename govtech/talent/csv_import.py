@@ -176,6 +176,11 @@ def import_job(ctx, payload: dict) -> dict:
                 lines.append(_("…and %(n)s more.", n=len(exc.errors) - SHOWN_ERRORS))
             failed.result = {"errors": lines}
             raise failed from exc
+        if professionals:
+            from govtech.talent import ranking
+
+            db.session.commit()  # saved: the pool fitted below must see the new rows
+            ranking.store_pool()
         target = "talent.professionals" if professionals else "talent.roles"
         return {"summary": _("Imported: %(created)d new, %(updated)d updated.", created=result.created,
                              updated=result.updated), "redirect": current_app.url_map.bind("").build(target)}

@@ -91,6 +91,19 @@ def _fit_and_store(columns: matrices.SkillColumns, model: ScoringModel | None) -
     return scorer
 
 
+def store_pool() -> Pool | None:
+    """After an import of professionals (committed): fit the new pool once and store it, so that the next
+    command and every worker of this host read it instead of each fitting it (talent/pool_store.py). None when
+    no store is configured. A failure here never undoes the import: it is logged and the pool is fitted later."""
+    if not current_app.config.get("POOL_STORE_DIR"):
+        return None
+    try:
+        return pool()
+    except Exception:  # noqa: BLE001 - the import is saved; the pages fit the pool when first asked
+        current_app.logger.exception("fitting the new talent pool after the import failed")
+        return None
+
+
 def pool() -> Pool:
     """The fitted pool scorer (cached per process until the pool or the model changes; once per request)."""
     if has_request_context() and "talent_pool" in g:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -90,6 +91,8 @@ def test_talent_imports_run_as_jobs(app, people):
     job = _job(_post_file(client, "/talent/import", PROS, kind="professionals"))
     assert job.status == "done" and job.result["redirect"] == "/talent/professionals"
     assert job.payload["data"] is None and _count(Professional) == 1
+    # The job also fitted and stored the new pool for the suggestion pages of every worker.
+    assert len(list(Path(app.config["POOL_STORE_DIR"]).glob("pool-*.npz"))) == 1
     job = _job(_post_file(client, "/talent/import", ROLES, kind="roles"))
     assert job.status == "done" and job.result["redirect"] == "/talent/roles" and _count(Role) == 1
     job = _job(_post_file(client, "/talent/import", PROS.replace("arai@example.jp", "not-an-email"),
