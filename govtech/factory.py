@@ -52,9 +52,7 @@ def _translation_dirs() -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
-    from sqlalchemy import select
-
-    from govtech.accounts.models import User
+    from govtech.accounts.queries import session_user
     from govtech.core import notifications
     from govtech.core.web import select_locale
 
@@ -72,8 +70,7 @@ def register_extensions(app: Flask) -> None:
         user_id, _, version = identity.partition(".")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        row = db.session.execute(select(User, notifications.unread_count_of(User.id))
-                                 .where(User.id == int(user_id))).first()
+        row = session_user(int(user_id))
         if row is None or not row[0].active or row[0].session_version != int(version):
             return None
         notifications.remember_unread(row[0].id, row[1])  # the header's badge, fetched in the same statement

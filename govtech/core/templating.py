@@ -109,6 +109,37 @@ def id_url(endpoint: str, key: str):
     return lambda value: f"{head}{int(value)}{tail}"
 
 
+URL_CACHE_SIZE = 2048
+
+
+def _url_for_template():
+    """`url_for` in templates (one per app), with the URL of a link kept per endpoint, values and request root.
+
+    Every page routes the same thirty-odd links (layout, menu, filters, pipeline) again, which cost more than
+    a list row. A relative URL depends only on those (this app has no URL defaults, value preprocessors or
+    subdomains); external URLs, anchors, methods, schemes, blueprint-relative endpoints and unhashable values
+    are routed each time. The cache is bounded: emptied when full."""
+    cache: dict = {}
+
+    def url_for_cached(endpoint: str, **values):
+        if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+            return url_for(endpoint, **values)
+        try:
+            key = (endpoint, request.host, request.script_root,
+                   frozenset((name, type(value), value) for name, value in values.items()))
+            found = cache.get(key)
+        except TypeError:  # a list or another unhashable value
+            return url_for(endpoint, **values)
+        if found is None:
+            found = url_for(endpoint, **values)
+            if len(cache) >= URL_CACHE_SIZE:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    return url_for_cached
+
+
 @pass_eval_context
 def _template_gettext(eval_ctx, message: str, **variables):
     """`_()` and `gettext()` in templates: Jinja's newstyle gettext (translate, mark safe when autoescaping,
@@ -155,7 +186,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, _gettext_cache={})
     app.jinja_env.filters.update(yen=yen, number=number, day=day, role_label=role_label)
     app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url, sort_header=sort_header, id_url=id_url,
-                                 municipality_options=municipality_options)
+                                 municipality_options=municipality_options, url_for=_url_for_template())
 
     @app.context_processor
     def _globals():
