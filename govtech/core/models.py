@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govtech.extensions import db
@@ -94,3 +94,13 @@ class Skill(db.Model):
     def display_name(self, locale: str = "ja") -> str:
         """Name in the UI language."""
         return self.name_en if locale == "en" else self.name_ja
+
+
+class RowCount(db.Model):
+    """The number of rows of a large table, kept exact by database triggers (core/row_counts.py): the list
+    pages show the total of 50,000 professionals, which counting again on every page cost more than the page."""
+
+    __tablename__ = "row_count"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)

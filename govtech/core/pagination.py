@@ -19,14 +19,19 @@ from sqlalchemy import orm
 from govtech.extensions import db
 
 
-def counted(select, columns=()) -> tuple:
+def counted(select, columns=(), total=None) -> tuple:
     """(rows, total) statements of a paginated `select`: the rows of a page with the values of `columns` and
-    the total beside each item, and the total alone. Bound at execution: `page_limit`, `page_offset`."""
-    total = sa.select(sa.func.count()).select_from(select.options(orm.lazyload("*")).order_by(None).subquery())
-    rows = (select.add_columns(*columns, total.scalar_subquery().label("pagination_total"))
+    the total beside each item, and the total alone. Bound at execution: `page_limit`, `page_offset`.
+    `total`: a scalar expression known to equal the number of rows of `select` (row_counts.total_of), used
+    instead of counting them."""
+    if total is None:
+        total = sa.select(sa.func.count()).select_from(
+            select.options(orm.lazyload("*")).order_by(None).subquery()).scalar_subquery()
+    total = total.label("pagination_total")
+    rows = (select.add_columns(*columns, total)
             .limit(sa.bindparam("page_limit", type_=sa.Integer))
             .offset(sa.bindparam("page_offset", type_=sa.Integer)))
-    return rows, total
+    return rows, sa.select(total)
 
 
 class CountedPagination(SelectPagination):

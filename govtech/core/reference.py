@@ -1,4 +1,5 @@
-"""Loads the shipped reference data (municipalities, categories, skill map); idempotent."""
+"""Loads the shipped reference data (municipalities, categories, skill map) and installs the row counts
+(core/row_counts.py); idempotent."""
 from __future__ import annotations
 
 import csv
@@ -6,6 +7,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from govtech.core import row_counts
 from govtech.core.models import Category, Municipality, Skill, SkillCategory
 from govtech.extensions import db
 
@@ -50,6 +52,7 @@ def load_reference_data() -> dict[str, int]:
             db.session.add(Skill(code=row["code"], category_id=categories[code].id, name_ja=row["name_ja"],
                                  name_en=row["name_en"], position=position))
     db.session.flush()
+    row_counts.install()
     return {
         "municipalities": db.session.query(Municipality).count(),
         "categories": db.session.query(Category).count(),

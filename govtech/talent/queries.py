@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from govtech.core.jobs import Job
 from govtech.core.models import Skill, SkillCategory
 from govtech.core.pagination import counted, paginate
+from govtech.core.row_counts import total_of
 from govtech.extensions import db
 from govtech.talent.models import (
     ACTIVE_MATCH_STATES,
@@ -153,7 +154,9 @@ def _professionals_statements(with_skills: bool, filters: frozenset, order: tupl
     if "consenting" in filters:
         stmt = stmt.where(Professional.consent_to_introduce == bindparam("consenting"))
     column = PRO_SORTS[order[0]] if order[0] else Professional.id
-    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Professional.id))
+    # Without a filter the total is the table's, kept by triggers (core/row_counts.py) instead of counted.
+    total = None if filters else total_of(Professional.__table__)
+    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Professional.id), total=total)
 
 
 def skill_names(locale: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
