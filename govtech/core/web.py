@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, has_request_context, session
+from flask import current_app, has_request_context, session
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -57,8 +58,9 @@ def get_locale_code() -> str:
 
     A page asks for it a hundred times (labels, dates, names): once Flask-Babel has selected the locale of the
     context (kept in `g._flask_babel`, where `force_locale` also puts its own), it is read from there
-    directly instead of through `get_locale`'s lookups."""
-    selected = g.get("_flask_babel") if has_app_context() else None
+    directly (the app context's own variable, not the `g` proxy) instead of through `get_locale`'s lookups."""
+    app_context = _cv_app.get(None)
+    selected = getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
     locale = getattr(selected, "babel_locale", None) or get_locale()
     return locale.language if locale else "ja"
 
