@@ -69,13 +69,16 @@ def _count(doc, key, n_docs: int, bits: int, dtype) -> tuple[np.ndarray, sp.csc_
 
 def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     """Scale each row of a CSR matrix to unit L2 norm in place (empty rows stay empty), as
-    sklearn.preprocessing.normalize does: squares summed and divided in float64 (not imported: scikit-learn
+    sklearn.preprocessing.normalize does, squares summed in the data's precision (not imported: scikit-learn
     loads scipy.stats, 0.5 s of every start-up)."""
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    data = matrix.data.astype(np.float64)
-    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
-    norms[norms == 0] = 1.0
-    matrix.data[:] = data / norms[rows]
+    counts = np.diff(matrix.indptr)
+    filled = counts > 0
+    norms = np.ones(matrix.shape[0], dtype=matrix.data.dtype)
+    if filled.any():
+        # Consecutive non-empty rows' starts bound exactly their own entries (empty rows hold none).
+        norms[filled] = np.sqrt(np.add.reduceat(np.square(matrix.data), matrix.indptr[:-1][filled]))
+    norms[norms == 0] = 1
+    matrix.data /= np.repeat(norms, counts)
     return matrix
 
 
