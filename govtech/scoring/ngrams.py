@@ -24,8 +24,9 @@ def _codepoints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return cps, doc
 
 
-def _keys(ids: np.ndarray, bad_char: np.ndarray, doc: np.ndarray, ngram_range, bits: int):
-    """(doc, key) of every n-gram: `bits` per character id, unused slots filled with all ones."""
+def _keys(ids: np.ndarray, bad_char: np.ndarray, doc: np.ndarray, ngram_range, bits: int, doc_bits: int = 0):
+    """(doc, key) of every n-gram: `bits` per character id, unused slots filled with all ones. With doc_bits:
+    (None, key << doc_bits | doc), one array to select and sort instead of two (fitting a large corpus)."""
     m = len(doc)
     ids = np.concatenate([ids, [0, 0]])  # so that every position has two followers
     bad_char = np.concatenate([bad_char, [True, True]])
@@ -41,17 +42,28 @@ def _keys(ids: np.ndarray, bad_char: np.ndarray, doc: np.ndarray, ngram_range, b
         if k + 1 >= ngram_range[0]:
             np.logical_not(bad, out=good)
             fill = (1 << (bits * (2 - k))) - 1
-            docs.append(doc[good])
-            keys.append(np.bitwise_or(prefix, fill, out=part)[good] if fill else prefix[good])
-    return np.concatenate(docs), np.concatenate(keys)
+            np.bitwise_or(prefix, fill, out=part)
+            if doc_bits:
+                np.left_shift(part, doc_bits, out=part)
+                np.bitwise_or(part, doc, out=part)
+            else:
+                docs.append(doc[good])
+            keys.append(part[good])
+    return (np.concatenate(docs) if docs else None), np.concatenate(keys)
+
+
+def _packable(bits: int, doc_bits: int) -> bool:
+    """An n-gram key (3 character ids) and a document number fit together in one int64."""
+    return 3 * bits + doc_bits <= 63
 
 
 def _count(doc, key, n_docs: int, bits: int, dtype) -> tuple[np.ndarray, sp.csc_matrix]:
     """(sorted vocabulary keys, (n_docs, V) CSC count matrix) from the (doc, key) of every n-gram."""
     doc_bits = max(1, n_docs.bit_length())
-    if 3 * bits + doc_bits <= 63:
+    if doc is None or _packable(bits, doc_bits):
         # One sort of packed (key, doc) pairs gives vocabulary, counts and a column-sorted matrix at once.
-        pairs = np.sort((key << doc_bits) | doc)
+        pairs = (key << doc_bits) | doc if doc is not None else key  # packed already by _keys
+        pairs.sort()
         first = np.concatenate([[True], pairs[1:] != pairs[:-1]]) if len(pairs) else np.zeros(0, bool)
         counts = np.diff(np.append(np.flatnonzero(first), len(pairs)))
         pair_key, pair_doc = pairs[first] >> doc_bits, pairs[first] & ((1 << doc_bits) - 1)
@@ -116,7 +128,9 @@ class CharNgramTfidf:
         # Enough bits for every id plus the all-ones filler of unused slots.
         self.bits_ = max(1, int(len(self.alphabet_) + 1).bit_length())
         ids, bad = self._ids(cps)
-        doc, key = _keys(ids, bad, doc, self.ngram_range, self.bits_)
+        doc_bits = max(1, len(texts).bit_length())  # as _count packs
+        packed = doc_bits if _packable(self.bits_, doc_bits) else 0
+        doc, key = _keys(ids, bad, doc, self.ngram_range, self.bits_, doc_bits=packed)
         vocab, matrix = _count(doc, key, len(texts), self.bits_, self.dtype)
         df = np.diff(matrix.indptr)
         max_count = self.max_df if isinstance(self.max_df, int) else self.max_df * len(texts)
