@@ -4,6 +4,7 @@ JSON goes to stdout, messages and errors to stderr; each command commits once, o
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -33,8 +34,6 @@ def _import(kind: str, path: str) -> None:
     db.session.commit()
     say(f"imported {kind}: {result.created} created, {result.updated} updated")
     if kind == "professionals":
-        import time
-
         from govtech.talent import ranking
 
         started = time.perf_counter()

@@ -13,6 +13,7 @@ empty disables) is per host: each host of a scaled-out deployment fits once and 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -72,7 +73,8 @@ def load(key: tuple, scorer: SkillMapScorer) -> SkillMapScorer | None:
         log.warning("stored pool %s unreadable (%s); fitting instead", path.name, type(exc).__name__)
         path.unlink(missing_ok=True)
         return None
-    os.utime(path)  # most recently used: kept by the pruning below
+    with contextlib.suppress(OSError):  # another process may have pruned it since: it was read whole
+        os.utime(path)  # most recently used: kept by the pruning in save()
     return restored
 
 
