@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
+from functools import cached_property
+from heapq import heapify, heappop, heappush
 
 from govtech.scoring.arrays import load_skill_map
 
@@ -116,25 +117,123 @@ _SPLIT = re.compile(r"[|,.;:!?()\[\]「」『』、。・/]+")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]+")
 
 
-def _phrases(a: str, matcher: SequenceMatcher, limit: int, min_len: int = 2) -> list[str]:
-    """Longest common substrings of a and the matcher's b, longest first, each used once.
+class Substrings:
+    """Suffix automaton of a text `b`: for any text `a`, the length of the longest substring of b ending at
+    each position of a, in one walk over a (O(len(a)); difflib's find_longest_match is O(len(a) × matches)).
 
-    `b` is indexed once per description (difflib's b2j is most of the cost: the suggestion page explains a
-    dozen candidates against it); only `a` is blanked after each match, so a phrase repeated in `a` may
-    match the same part of `b` again: such repeats and pieces of a phrase already found are dropped."""
-    b = matcher.b
+    States are lists indexed by state number: `_next[s]` its transitions (char -> state), `_link[s]` its
+    suffix link, `_length[s]` the length of the longest substring it stands for."""
+
+    __slots__ = ("text", "_next", "_link", "_length")
+
+    def __init__(self, b: str):
+        self.text = b
+        nxt: list[dict[str, int]] = [{}]
+        link, length = [-1], [0]
+        last = 0
+        for c in b:
+            cur = len(length)
+            nxt.append({})
+            link.append(0)
+            length.append(length[last] + 1)
+            p = last
+            while p != -1 and c not in nxt[p]:
+                nxt[p][c] = cur
+                p = link[p]
+            if p != -1:
+                q = nxt[p][c]
+                if length[p] + 1 == length[q]:
+                    link[cur] = q
+                else:  # split q: a clone stands for the shorter substrings that now end in two places
+                    clone = len(length)
+                    nxt.append(dict(nxt[q]))
+                    link.append(link[q])
+                    length.append(length[p] + 1)
+                    while p != -1 and nxt[p].get(c) == q:
+                        nxt[p][c] = clone
+                        p = link[p]
+                    link[q] = link[cur] = clone
+            last = cur
+        self._next, self._link, self._length = nxt, link, length
+
+    def match_ends(self, a: str) -> list[int]:
+        """[length of the longest substring of b ending at a[i] for each i]."""
+        nxt, link, length = self._next, self._link, self._length
+        in_b = nxt[0]  # the root's transitions: every character of b
+        out = []
+        state = size = 0
+        for c in a:
+            if c not in in_b:
+                state = size = 0
+            else:
+                to = nxt[state].get(c)
+                if to is not None:
+                    state, size = to, size + 1
+                else:  # shorten the match from the left until c extends it (at the latest at the root)
+                    while to is None:
+                        state = link[state]
+                        to = nxt[state].get(c)
+                    state, size = to, length[state] + 1
+            out.append(size)
+        return out
+
+
+def _phrases(a: str, b: Substrings, limit: int, min_len: int = 2) -> list[str]:
+    """Longest common substrings of a and b, longest first, each used once.
+
+    Each round takes the longest match, the earliest in a among equally long ones (what difflib's
+    find_longest_match answered when this was built on it), then blanks it in a ("\\x00"); only a is
+    blanked, so a phrase repeated in a may match the same part of b again: such repeats and pieces of a
+    phrase already found are dropped.
+
+    `ends[i]`, the longest match ending at a[i], comes from one walk of b's automaton and is then kept up to
+    date instead of searched again: blanking a[s:e] sets it to 0 inside and caps it at i - e + 1 after (a
+    match cannot cross the blank, and every part of a match is a match). The rounds pop the best (longest,
+    then earliest end, which among equal lengths is the earliest start) from a heap; an entry whose length
+    went down meanwhile is pushed back with its current length. Should b hold "\\x00", a blank could match
+    it: then `ends` is walked anew over the blanked a after each round."""
+    ends = b.match_ends(a)
+    rewalk = "\x00" in b.text
+    width, floor = len(a) + 1, max(min_len, 1)  # lengths below floor can never be taken
+
+    def queue() -> list[int]:
+        """Heap of (longest first, then earliest) positions, one int each: i - length × width."""
+        keys = [i - n * width for i, n in enumerate(ends) if n >= floor]
+        heapify(keys)
+        return keys
+
+    heap = queue()
     found: list[str] = []
     for _ in range(limit * 3):
-        matcher.set_seq1(a)
-        match = matcher.find_longest_match(0, len(a), 0, len(b))
-        if match.size < min_len:
+        start = size = 0  # difflib's answer when nothing matches
+        while heap:
+            key = heappop(heap)
+            i = key % width
+            now = ends[i]
+            if now == (i - key) // width:
+                start, size = i - now + 1, now
+                break
+            if now >= floor:
+                heappush(heap, i - now * width)
+        if size < min_len:
             break
-        for piece in _SPLIT.split(a[match.a:match.a + match.size]):
+        end = start + size
+        for piece in _SPLIT.split(a[start:end]):
             piece = piece.strip()
             # Pieces of only hiragana are grammar (して, います), not content.
             if len(piece) >= min_len and not _HIRAGANA.fullmatch(piece) and not any(piece in f for f in found):
                 found.append(piece)
-        a = a[:match.a] + "\x00" * match.size + a[match.a + match.size:]
+        if rewalk:
+            a = a[:start] + "\x00" * size + a[end:]
+            ends = b.match_ends(a)
+            heap = queue()
+            continue
+        # Otherwise `a` is left as it is: no match takes a blanked character, whose ends stay 0.
+        ends[start:end] = [0] * size
+        for i in range(end, len(a)):
+            if ends[i] <= i - end + 1:  # here and after (ends grow by 1 at most) no match reaches the blank
+                break
+            ends[i] = i - end + 1
     return found
 
 
@@ -146,8 +245,15 @@ class SharedTerms:
         b = expander(description)
         self.raw_b = b.split(" | ")[0]  # without the appended translations
         self.terms_b = set(expander.terms_in(b))
-        self.matcher = SequenceMatcher(None, autojunk=False)
-        self.matcher.set_seq2(self.raw_b)
+
+    @cached_property
+    def substrings(self) -> Substrings:
+        """The description's suffix automaton, built on first use."""
+        return Substrings(self.raw_b)
+
+    def phrases(self, raw_a: str, limit: int) -> list[str]:
+        """`_phrases` of a normalised bio (without its appended translations) against the description."""
+        return _phrases(raw_a, self.substrings, limit)
 
     def __call__(self, bio: str, top: int = 8) -> list[str]:
         """Best-effort readable overlap of a bio and the description, in the description's wording.
@@ -162,7 +268,7 @@ class SharedTerms:
             if not any(term in longer for longer in picked):
                 picked.append(term)
         scored = []
-        for phrase in _phrases(raw_a, self.matcher, top):
+        for phrase in self.phrases(raw_a, top):
             info = self.tfidf.information(phrase)
             if info > 0 and not any(phrase in longer or longer in phrase for longer in picked):
                 scored.append((-info, phrase))
