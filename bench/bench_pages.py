@@ -6,10 +6,11 @@ requests by default (the request import writes two audit entries per row, so its
 then, through the services, joint tenders from the best suggested pools and shortlisted candidates on some
 roles, and one coordinator account.
 
-Served: `gunicorn --workers 4 app:app` on 127.0.0.1 (development settings: plain HTTP cookies). Signed in by
-posting the login form with its CSRF token; wrk sends the session cookie. Per endpoint: a warm-up (for the
-suggestion page, until every worker has fitted its pool scorer; measured twice: first views of 50 roles, then
-views again once every worker has served each of them), then `wrk -t1 -c16 -d10s` with
+Served: `gunicorn --workers 4 app:app` on 127.0.0.1 from the project directory, so with its gunicorn.conf.py
+(development settings: plain HTTP cookies). Signed in by posting the login form with its CSRF token; wrk sends
+the session cookie. Per endpoint: a warm-up (for the suggestion page, until every worker has loaded its pool
+scorer; measured twice: first views spread over 2,000 roles, then views again of 50 roles once every worker
+has served each of them), then `wrk -t1 -c16 -d10s` with
 wrk_report.lua, which spreads requests over several ids where given and prints p50/p95/p99 and throughput
 from done(summary, latency, requests). /healthz (public, one `SELECT 1`) is the trivial baseline.
 
@@ -293,6 +294,8 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--only", type=lambda v: set(v.split(",")), default=None, metavar="NAME[,NAME]",
+                        help="measure only these endpoints (and /healthz, the baseline): experiments")
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment of the gunicorn server (experiments)")
     args = parser.parse_args(argv)
@@ -301,7 +304,7 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     figures = {"professionals": args.professionals, "roles": args.roles, "requests": args.requests,
                "workers": args.workers, "connections": args.connections, "duration_s": args.duration,
-               "server_env": args.server_env, "load_before": load_average()}
+               "server_env": args.server_env, "only": sorted(args.only or []), "load_before": load_average()}
     wrk = ensure_wrk()
     if wrk is None:
         report({**figures, "error": "wrk is not installed (apt-get install wrk)"}, False)
@@ -324,6 +327,8 @@ def main(argv=None) -> None:
         cookie = sign_in(base)
         results = {}
         for name, kind, paths, heavy in endpoints(data, args):
+            if args.only and name not in args.only and kind != "baseline":
+                continue
             auth = None if kind == "baseline" else cookie
             warm_s = warm(base, paths, auth, args.workers, heavy)
             log(f"wrk {name} ({len(paths)} path(s), warm-up {warm_s:.1f} s)")

@@ -150,6 +150,7 @@ def register_hooks(app: Flask) -> None:
     from govtech.core import security
     from govtech.core.handlers import register_error_handlers
     from govtech.core.templating import register_template_helpers
+    from govtech.core.web import end_read_only_transaction
 
     app.before_request(security.require_login)
     app.before_request(security.enforce_idle_timeout)
@@ -160,6 +161,8 @@ def register_hooks(app: Flask) -> None:
     def _rollback_on_error(exc):
         if exc is not None:
             db.session.rollback()
+
+    app.teardown_request(end_read_only_transaction)
 
     register_error_handlers(app)
     register_template_helpers(app)

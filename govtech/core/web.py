@@ -4,10 +4,12 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from govtech.core.errors import DomainError
 from govtech.extensions import db
@@ -16,6 +18,39 @@ from govtech.extensions import db
 def commit() -> None:
     """Commit the request's unit of work (the one commit per request)."""
     db.session.commit()
+
+
+def end_read_only_transaction(exc) -> None:
+    """teardown_request: on PostgreSQL, end a GET's transaction that wrote nothing with COMMIT, not ROLLBACK.
+
+    psycopg forgets every prepared statement of its connection at a ROLLBACK (DEALLOCATE ALL), and Flask-SQLAlchemy
+    rolls back at the end of each request: no statement was ever executed often enough to be prepared, and
+    PostgreSQL planned each list page's statements again on every request. A COMMIT of a transaction that only
+    read is the same for the database. Anything else (an error, another method, a flush or an ORM write in the
+    transaction, SQLite) is left to the usual rollback."""
+    if exc is not None or not db.session.registry.has():
+        return
+    work = db.session()
+    wrote = work.info.pop("wrote", False)
+    if (wrote or not work.in_transaction() or work.new or work.dirty or work.deleted
+            or not has_request_context() or request.method not in ("GET", "HEAD")
+            or work.get_bind().dialect.name != "postgresql"):
+        return
+    work.commit()
+
+
+def _note_write(session, *_args) -> None:
+    session.info["wrote"] = True
+
+
+def _note_orm_write(state) -> None:
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+event.listen(Session, "after_flush", _note_write)
+event.listen(Session, "do_orm_execute", _note_orm_write)
+event.listen(Session, "after_soft_rollback", lambda session, _previous: session.info.pop("wrote", None))
 
 
 def apply_field_errors(form, exc: DomainError) -> None:

@@ -96,10 +96,24 @@ def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.id)))
 
 
+def _distinct_values(column, name: str):
+    """SELECT DISTINCT column, as a walk of its index (a recursive CTE: the smallest value, then the smallest
+    above it, ...): one index probe per distinct value instead of reading every row. Fiscal years are a handful
+    while requests grow by 10,000 a year; the plain DISTINCT read them all on every list page."""
+    walk = select(func.min(column).label("v")).cte(name, recursive=True)
+    walk = walk.union_all(select(select(func.min(column)).where(column > walk.c.v).scalar_subquery())
+                          .where(walk.c.v.is_not(None)))
+    return select(walk.c.v).where(walk.c.v.is_not(None))
+
+
+def _years_union():
+    return union(_distinct_values(ProcurementRequest.fiscal_year, "request_years"),
+                 _distinct_values(JointTender.fiscal_year, "tender_years"))
+
+
 def fiscal_years() -> list[int]:
     """Fiscal years that have requests or tenders, newest first."""
-    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year))
-    return sorted(db.session.scalars(select(both.subquery().c[0])), reverse=True)
+    return sorted(db.session.scalars(select(_years_union().subquery().c[0])), reverse=True)
 
 
 def list_filters(*, pipeline: bool = False) -> tuple[list[Category], list[int], dict[str, int] | None]:
@@ -121,7 +135,7 @@ def list_filters(*, pipeline: bool = False) -> tuple[list[Category], list[int], 
 def _list_filters_statement(pipeline: bool):
     """Built once per process: the statement has no values, and building it (and its cache key) cost more
     than running it."""
-    both = union(select(ProcurementRequest.fiscal_year), select(JointTender.fiscal_year)).subquery()
+    both = _years_union().subquery()
     columns = [select(func.aggregate_strings(cast(both.c[0], String), ",")).scalar_subquery()]
     if pipeline:
         per_state = select(JointTender.state, func.count().label("n")).group_by(JointTender.state).subquery()

@@ -104,7 +104,9 @@ class SkillMapScorer(EstimatorParams):
         self.basis_terms_ = kernel.frequent_terms(self.bio_tfidf_)
         self.text_basis_ = kernel.text_basis(self.bio_tfidf_[:, self.basis_terms_], self.text_rank,
                                              seed=self.random_state)
-        self.profile_matrix_ = kernel.profile_matrix(inner.levels, inner.verified, inner.public_years)
+        # Column-major: one role's product reads only the columns of the skills it requires (`_one_role_base`).
+        self.profile_matrix_ = np.asfortranarray(
+            kernel.profile_matrix(inner.levels, inner.verified, inner.public_years))
         self._gate_arrays()
         return self
 
@@ -116,6 +118,7 @@ class SkillMapScorer(EstimatorParams):
         if not np.array_equal(np.sort(order), np.arange(len(professionals))):
             raise ValueError("order must be a permutation of the professionals' rows")
         self.weights_ = kernel.resolve_weights(self.weights, self.text_weight)
+        self._description_memo = {}  # of this fit's TF-IDF (`_description_rows`)
         self.scale_ = kernel.score_scale(self.weights_)
         self.text_scale_ = np.float32(self.weights_["text"] / self.scale_)
         self.professionals_ = professionals
@@ -185,7 +188,7 @@ class SkillMapScorer(EstimatorParams):
         self.bio_tfidf_.check_format(full_check=True)
         self.basis_terms_ = np.asarray(state["basis_terms"])
         self.text_basis_ = np.asarray(state["text_basis"])
-        self.profile_matrix_ = np.ascontiguousarray(state["profile_matrix"], dtype=np.float32)
+        self.profile_matrix_ = np.asfortranarray(state["profile_matrix"], dtype=np.float32)
         expected = prof.n_skills * (kernel.N_LEVELS + 1) + 1  # kernel.profile_matrix's columns
         if (self.profile_matrix_.shape != (n, expected) or self.text_basis_.shape[0] != len(self.basis_terms_)
                 or (len(self.basis_terms_) and self.basis_terms_.max() >= shape[1])):
@@ -297,7 +300,7 @@ class SkillMapScorer(EstimatorParams):
         reach = np.divide(np.minimum(held, req), req, out=np.zeros_like(req), where=req > 0)
         cover = [(reach * share * (wcode == code)).sum(axis=1) for code in (3, 2, 1)]
         used, where = np.unique(role_rows, return_inverse=True)
-        desc = self.tfidf_.transform([self.expander_(roles.descriptions[j]) for j in used])
+        desc = self._description_rows([roles.descriptions[j] for j in used])
         text = kernel.rowwise_dot(desc, where.ravel(), self.bio_tfidf_, self.rank_[prof_rows]).astype(float)
         n_req = (req > 0).sum(axis=1)
         ver = (prof.verified[prof_rows] & (held > 0) & (req > 0)).sum(axis=1)
@@ -344,15 +347,33 @@ class SkillMapScorer(EstimatorParams):
     def _one_role_base(self, roles: RoleArrays, role_row: int) -> tuple[RoleArrays, np.ndarray]:
         """(that role, (n,) float32 skill coverage + signals + start fit in internal order, without text)."""
         one = roles.subset([role_row])
-        base = kernel.role_matrix(one.req_level, one.req_weight, self.class_values, self.weights_, self.scale_)
-        inner = self.profile_matrix_ @ base[0]
+        base = kernel.role_matrix(one.req_level, one.req_weight, self.class_values, self.weights_, self.scale_)[0]
+        # A role requires a few skills: about 17 of 211 columns are not zero. Those columns of the column-major
+        # profile matrix, not all of it: 0.4 ms instead of 3.8 at 50,000 professionals.
+        used = np.flatnonzero(base)
+        inner = self.profile_matrix_[:, used] @ base[used]
         inner[:np.searchsorted(self.available_sorted_, one.start[0], side="right")] += (
             self.weights_["start_fit"] / self.scale_)
         return one, inner
 
     def _description(self, one: RoleArrays) -> np.ndarray:
         """(V, 1) dense TF-IDF column of a one-role RoleArrays' description."""
-        return self.tfidf_.transform([self.expander_(one.descriptions[0])]).T.toarray()
+        return self._description_rows(one.descriptions[:1]).T.toarray()
+
+    _DESCRIPTIONS_KEPT = 8
+
+    def _description_rows(self, descriptions) -> sp.csr_matrix:
+        """TF-IDF rows of role descriptions. A suggestion page scores its role, then explains ten candidates
+        for it: the one description is expanded and transformed once (the last few are kept)."""
+        if len(descriptions) != 1:
+            return self.tfidf_.transform([self.expander_(d) for d in descriptions])
+        kept = self._description_memo
+        row = kept.get(descriptions[0])
+        if row is None:
+            if len(kept) >= self._DESCRIPTIONS_KEPT:
+                kept.clear()
+            row = kept[descriptions[0]] = self.tfidf_.transform([self.expander_(descriptions[0])])
+        return row
 
     def explain(self, roles: RoleArrays, role_row: int, prof_rows, terms: bool = True) -> list[dict]:
         """Why each professional scores as they do for one role: per-skill status, gates, text, signals

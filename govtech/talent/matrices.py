@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 from flask import current_app
 from sqlalchemy import event, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from govtech.core.models import Municipality, Skill
@@ -108,20 +109,29 @@ def pool_arrays(columns: SkillColumns, *, consenting_only: bool = True, only_ids
 
 
 def role_arrays(roles: list[Role], columns: SkillColumns, today: date | None = None) -> RoleArrays:
-    """Arrays for these roles (requirements loaded in one query)."""
+    """Arrays for these roles. Requirements and areas already loaded with a role (the suggestion page's role)
+    are used as they are; the others are read in one query each, never one per role."""
     role_ids = [r.id for r in roles]
     req_level = np.zeros((len(roles), len(columns.ids)), dtype=np.int8)
     req_weight = np.zeros_like(req_level)
-    if role_ids:
-        position = {rid: i for i, rid in enumerate(role_ids)}
-        index = columns.index
-        for rid, sid, level, weight in db.session.execute(select(
-                RoleRequirement.role_id, RoleRequirement.skill_id, RoleRequirement.min_level,
-                RoleRequirement.weight).where(RoleRequirement.role_id.in_(role_ids))):
-            if sid in index:
-                req_level[position[rid], index[sid]] = level
-                req_weight[position[rid], index[sid]] = WEIGHT_CODES[weight]
-    areas = dict(db.session.execute(select(Municipality.id, Municipality.area)).all())
+    position = {rid: i for i, rid in enumerate(role_ids)}
+    index = columns.index
+    unloaded = [sa_inspect(r).unloaded for r in roles]
+    requirements = [(r.id, q.skill_id, q.min_level, q.weight)
+                    for r, u in zip(roles, unloaded, strict=True) if "requirements" not in u for q in r.requirements]
+    missing = [r.id for r, u in zip(roles, unloaded, strict=True) if "requirements" in u]
+    if missing:
+        requirements += db.session.execute(select(
+            RoleRequirement.role_id, RoleRequirement.skill_id, RoleRequirement.min_level,
+            RoleRequirement.weight).where(RoleRequirement.role_id.in_(missing))).all()
+    for rid, sid, level, weight in requirements:
+        if sid in index:
+            req_level[position[rid], index[sid]] = level
+            req_weight[position[rid], index[sid]] = WEIGHT_CODES[weight]
+    areas = {r.municipality_id: r.municipality.area for r, u in zip(roles, unloaded, strict=True)
+             if "municipality" not in u and r.municipality is not None}
+    if any(r.municipality_id not in areas for r in roles):
+        areas = dict(db.session.execute(select(Municipality.id, Municipality.area)).all())
     fallback = days_since_epoch(today or date.today())
     return RoleArrays(
         ids=role_ids, req_level=req_level, req_weight=req_weight,

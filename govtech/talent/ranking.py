@@ -58,9 +58,22 @@ class Pool:
 
 
 def active_model() -> ScoringModel | None:
-    """The scoring model in use (None: the prior weights)."""
-    return db.session.scalar(select(ScoringModel).where(ScoringModel.active.is_(True))
-                             .order_by(ScoringModel.version.desc()).limit(1))
+    """The scoring model in use (None: the prior weights); read once per request (`training.train` forgets it
+    when it activates a new one)."""
+    if has_request_context() and "talent_active_model" in g:
+        return g.talent_active_model
+    model = db.session.scalar(select(ScoringModel).where(ScoringModel.active.is_(True))
+                              .order_by(ScoringModel.version.desc()).limit(1))
+    if has_request_context():
+        g.talent_active_model = model
+    return model
+
+
+def forget_active_model() -> None:
+    """The active model changed in this request: read it again, and the pool with it."""
+    if has_request_context():
+        g.pop("talent_active_model", None)
+        g.pop("talent_pool", None)
 
 
 def _model_key(model: ScoringModel | None):

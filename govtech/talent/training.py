@@ -73,6 +73,7 @@ def retrain(*, actor=None, min_decisions: int = MIN_DECISIONS) -> ScoringModel:
                           fallback=fallback, active=True, created_by_id=getattr(actor, "id", None))
     db.session.add(record)
     db.session.flush()
+    ranking.forget_active_model()
     audit.record(actor=actor, action="scoring_model.train", object_type="scoring_model", object_id=record.id,
                  after={"version": version, "fallback": fallback, "decisions": int(len(y))})
     return record

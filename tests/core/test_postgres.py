@@ -56,3 +56,49 @@ def test_create_user_command_on_postgresql(pg_url):
         assert user.municipality.code == "13307"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_read_only_requests_keep_prepared_statements_and_writes_are_still_rolled_back(pg_url):
+    """A GET that only read ends with COMMIT (core.web.end_read_only_transaction): psycopg keeps the statements
+    it prepared, where a ROLLBACK makes it DEALLOCATE ALL, so PostgreSQL stops planning them on every request.
+    A GET that flushed a write without committing it is still rolled back, and so is every other method."""
+    from govtech.accounts import services
+    from govtech.accounts.models import User
+    from govtech.core.web import end_read_only_transaction
+    from tests.conftest import PASSWORD, login
+
+    app = make_test_app(pg_url)
+    with app.app_context():
+        init_db()
+        services.create_user(email="coord@example.jp", password=PASSWORD, role="coordinator",
+                             municipality=None, display_name="coord")
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    login(client, "coord@example.jp")
+    for _ in range(8):  # psycopg prepares a statement at its fifth execution on a connection
+        assert client.get("/procurement/tenders").status_code == 200
+    with app.app_context():
+        prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        db.session.remove()
+    assert prepared > 0
+
+    update = text("UPDATE \"user\" SET display_name = 'after' WHERE email = 'coord@example.jp'")
+    for method, write in (("GET", None), ("GET", "flush"), ("GET", "statement"), ("POST", None)):
+        with app.test_request_context("/", method=method):
+            user = db.session.scalar(db.select(User).where(User.email == "coord@example.jp"))
+            if write == "flush":
+                user.display_name = "after"
+                db.session.flush()
+            elif write == "statement":
+                db.session.execute(update)
+            end_read_only_transaction(None)
+            committed = not db.session().in_transaction()
+            db.session.remove()  # what Flask-SQLAlchemy does next: roll back what is left
+        with app.app_context():
+            name = db.session.scalar(text("SELECT display_name FROM \"user\" WHERE email = 'coord@example.jp'"))
+            db.session.remove()
+        assert name == "coord", (method, write)  # nothing written without a commit is ever kept
+        assert committed == (method == "GET" and write is None), (method, write)
+    with app.app_context():
+        db.engine.dispose()

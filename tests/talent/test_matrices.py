@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from govtech.extensions import db
-from govtech.talent import matrices
+from govtech.talent import matrices, queries
+from tests.support.queries import count_queries
 
 
 def test_pool_arrays_place_levels_regions_and_codes(make_professional, skill_ids):
@@ -48,6 +49,29 @@ def test_role_arrays_weights_areas_and_text(make_role, skill_ids):
     assert int((arrays.req_level > 0).sum()) == 3
     assert arrays.area[0] == 2 and arrays.work_style[0] == 2 and arrays.days[0] == 2  # 八丈町: islands
     assert "データ活用" in arrays.descriptions[0] and "EBPM" in arrays.descriptions[0]
+
+
+def test_role_arrays_use_what_is_loaded_and_read_the_rest_in_bulk(make_role, skill_ids):
+    """The suggestion page's role comes with its requirements and municipality: no statement to read them
+    again. Roles without them loaded are read in one query, and both give the same arrays."""
+    a = make_role(reqs=[("data.analysis", 3, "must"), ("data.bi", 2, "important")], municipality="13401")
+    b = make_role(reqs=[("data.open-data", 1, "bonus")], municipality="13101")
+    columns = matrices.skill_columns()
+    db.session.expire_all()
+    loaded = [queries.role(a.id), queries.role(b.id)]
+    with count_queries() as statements:
+        from_loaded = matrices.role_arrays(loaded, columns)
+    assert statements == []
+    db.session.expire_all()
+    bare = [db.session.get(type(a), a.id), db.session.get(type(b), b.id)]
+    db.session.expire(bare[0], ["requirements", "municipality"])
+    with count_queries() as statements:
+        from_query = matrices.role_arrays(bare, columns)
+    assert len(statements) <= 3  # requirements once, areas once (and the expired role row)
+    for name in ("req_level", "req_weight", "area", "days", "work_style", "start"):
+        assert np.array_equal(getattr(from_loaded, name), getattr(from_query, name)), name
+    assert from_loaded.req_level[1, columns.index[skill_ids["data.open-data"]]] == 1
+    assert list(from_loaded.area) == [2, 0]
 
 
 def test_fingerprint_changes_with_any_profile_write(make_professional):

@@ -30,7 +30,7 @@ def suggestions(role_id: int):
     return render_template("talent/suggestions.html", role=role, ranked=ranked, page=page,
                            has_next=eligible > page * PER_PAGE, people=people,
                            existing={m.professional_id: m for m in queries.pipeline(role.id)},
-                           eligible=eligible, skills={s.code: s for s in queries.skills()},
+                           eligible=eligible,
                            model=ranking.active_model(), confirm=ConfirmForm(), offset=(page - 1) * PER_PAGE)
 
 
