@@ -168,15 +168,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(base: str, path: str, cookie: str | None, timeout: float = 300) -> tuple[int, float]:
-    """(status, seconds) of one GET, redirects not followed; status 0 when the connection broke."""
+def fetch(base: str, path: str, cookie: str | None, timeout: float = 300, size: list | None = None
+          ) -> tuple[int, float]:
+    """(status, seconds) of one GET, redirects not followed; status 0 when the connection broke. The body's
+    length is appended to `size` when given."""
     opener = urllib.request.build_opener(_NoRedirect)
     req = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
     started = time.perf_counter()
     try:
         with opener.open(req, timeout=timeout) as response:
-            response.read()
+            body = response.read()
             status = response.status
+            if size is not None:
+                size.append(len(body))
     except urllib.error.HTTPError as exc:
         status = exc.code
     except (ConnectionError, http.client.HTTPException):  # a worker died mid-request (see worker_crashes)
@@ -209,7 +213,12 @@ def warm(base: str, paths: list[str], cookie: str | None, workers: int, heavy) -
 
 
 def run_wrk(wrk: str, base: str, paths: list[str], cookie: str | None, args) -> dict:
-    """One wrk run; the figures printed by wrk_report.lua."""
+    """One wrk run; the figures printed by wrk_report.lua, and `not_200`: responses with a status >= 400
+    (wrk's count), or all of them when responses were shorter than the smallest page (redirects instead of
+    pages: the session was lost) or the page is not a 200 right after the run."""
+    smallest = []
+    for path in paths[:20]:
+        fetch(base, path, cookie, size=smallest)
     cmd = [wrk, "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s", "-s", str(LUA)]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
@@ -218,7 +227,12 @@ def run_wrk(wrk: str, base: str, paths: list[str], cookie: str | None, args) -> 
     line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no figures:\n{out[-2000:]}")
-    return json.loads(line[len("WRK_JSON "):])
+    figures = json.loads(line[len("WRK_JSON "):])
+    figures["bytes_per_response"] = round(figures["bytes"] / max(figures["requests"], 1))
+    short = figures["bytes_per_response"] < min(smallest, default=0)  # read bytes include the headers
+    after = fetch(base, paths[0], cookie)[0]
+    figures["not_200"] = figures["requests"] if short or after != 200 else figures["http_errors"]
+    return figures
 
 
 def worker_rss_mib(master_pid: int) -> list[int]:

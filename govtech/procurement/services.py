@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from govtech.accounts.models import User
-from govtech.core import audit
+from govtech.core import audit, statistics
 from govtech.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from govtech.core.jobs import Job
 from govtech.core.models import Category, Municipality, utcnow
@@ -250,6 +250,7 @@ def import_requests(*, actor, rows: list[dict], state: str = "submitted", progre
         audit.record_many(actor=actor, entries=[
             {"action": "request.import", "object_type": "procurement_request", "object_id": req.id, "before": None,
              "after": _snapshot(req), "municipality_id": req.municipality_id} for req in created])
+    statistics.analyze_after_commit(("procurement_request", "audit_event"), counts["created"] + counts["updated"])
     return counts
 
 

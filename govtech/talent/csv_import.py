@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
 
 from govtech.accounts.models import User
-from govtech.core import audit
+from govtech.core import audit, statistics
 from govtech.core.errors import ValidationFailed
 from govtech.core.jobs import Job
 from govtech.core.models import utcnow
@@ -101,6 +101,7 @@ def save_professionals(rows: list[dict], *, actor=None) -> ImportResult:
     result.created, result.updated = len(new), len(changed)
     audit.record(actor=actor, action="professional.import", object_type="professional",
                  after={"created": result.created, "updated": result.updated})
+    statistics.analyze_after_commit(("professional", "professional_skill"), result.created + result.updated)
     return result
 
 
@@ -140,6 +141,7 @@ def save_roles(rows: list[dict], *, actor=None) -> ImportResult:
     result.created, result.updated = len(new), len(changed)
     audit.record(actor=actor, action="role.import", object_type="role",
                  after={"created": result.created, "updated": result.updated})
+    statistics.analyze_after_commit(("role", "role_requirement"), result.created + result.updated)
     return result
 
 

@@ -102,3 +102,36 @@ def test_read_only_requests_keep_prepared_statements_and_writes_are_still_rolled
         assert committed == (method == "GET" and write is None), (method, write)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_bulk_import_leaves_fresh_planner_statistics(pg_url, tmp_path, monkeypatch):
+    """core.statistics: the tables a large import filled are analysed at its commit (reltuples is -1 until a
+    table is first analysed or vacuumed); a failed import, or one under BULK_ROWS rows, analyses nothing."""
+    from govtech.core import statistics
+    from tests.talent.test_cli import PROS, ROLES
+
+    app = make_test_app(pg_url)
+    with app.app_context():
+        init_db()
+        db.session.remove()
+
+    def tuples(table):
+        with app.app_context():
+            value = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table})
+            db.session.remove()
+            return value
+
+    runner = app.test_cli_runner()
+    (tmp_path / "r.csv").write_text(ROLES, encoding="utf-8")
+    assert runner.invoke(args=["talent", "import-roles", str(tmp_path / "r.csv")]).exit_code == 0
+    assert tuples("role") == -1  # two rows: left to autovacuum
+    monkeypatch.setattr(statistics, "BULK_ROWS", 3)
+    (tmp_path / "bad.csv").write_text(PROS + "P9,x,x@example.jp,no.such-skill:3,1,,remote,,0,\n", encoding="utf-8")
+    assert runner.invoke(args=["talent", "import-professionals", str(tmp_path / "bad.csv")]).exit_code != 0
+    assert tuples("professional") == -1
+    (tmp_path / "p.csv").write_text(PROS, encoding="utf-8")
+    result = runner.invoke(args=["talent", "import-professionals", str(tmp_path / "p.csv")])
+    assert result.exit_code == 0, result.output
+    assert tuples("professional") == 4 and tuples("professional_skill") == 6
+    with app.app_context():
+        db.engine.dispose()
