@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import String, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from govtech.core.jobs import Job
-from govtech.core.models import Skill, SkillCategory
+from govtech.core.models import Municipality, Skill, SkillCategory
 from govtech.core.pagination import counted, paginate
 from govtech.core.row_counts import total_of
 from govtech.extensions import db
@@ -19,6 +19,7 @@ from govtech.talent.models import (
     Role,
     RoleRequirement,
 )
+from govtech.talent.vocab import PIPELINE_STATES
 
 PRO_SORTS = {"name": Professional.name, "days": Professional.days_per_week, "style": Professional.work_style,
              "updated": Professional.updated_at}
@@ -38,18 +39,36 @@ def skills() -> list[Skill]:
 
 def roles_page(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
                municipality_id: int | None = None, sort: str | None = None, with_requirements: bool = True):
-    """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted.
+    """Roles an officer (own municipality) or a coordinator (all) may list, filtered and sorted (the API; the
+    list page reads the same rows as plain values, `roles_rows`).
 
-    `with_requirements=False` for the page, which shows none (the API lists them)."""
+    `with_requirements=False` for lists that show none (the API lists them)."""
+    params, order = _roles_params(user, state, q, municipality_id, sort)
+    return paginate(_roles_statements(with_requirements, frozenset(params), order), params, page=page,
+                    per_page=per_page)
+
+
+def _roles_params(user, state, q, municipality_id, sort) -> tuple[dict, tuple[str, bool]]:
+    """The bound values of roles_page's filters (an officer's own municipality only) and its order."""
     params = {name: value for name, value in (("state", state), ("like", f"%{q}%" if q else None)) if value}
     if user.role == "officer":
         params["municipality_id"] = user.municipality_id
     elif municipality_id:
         params["municipality_id"] = municipality_id
     key = (sort or "").lstrip("-")
-    order = (key if key in SORTS else "created", (sort or "-").startswith("-"))
-    return paginate(_roles_statements(with_requirements, frozenset(params), order), params, page=page,
-                    per_page=per_page)
+    return params, (key if key in SORTS else "created", (sort or "-").startswith("-"))
+
+
+def _roles_filtered(stmt, filters: frozenset, order: tuple[str, bool]):
+    """A select of roles with the filters of one shape (values bound at execution), in the list's order."""
+    if "municipality_id" in filters:
+        stmt = stmt.where(Role.municipality_id == bindparam("municipality_id"))
+    if "state" in filters:
+        stmt = stmt.where(Role.state == bindparam("state"))
+    if "like" in filters:
+        stmt = stmt.where(or_(Role.title.ilike(bindparam("like")), Role.external_id.ilike(bindparam("like"))))
+    column = SORTS[order[0]]
+    return stmt.order_by(column.desc() if order[1] else column.asc(), Role.id.desc())
 
 
 @lru_cache(maxsize=64)
@@ -58,14 +77,42 @@ def _roles_statements(with_requirements: bool, filters: frozenset, order: tuple[
     stmt = select(Role)
     if with_requirements:
         stmt = stmt.options(selectinload(Role.requirements))
-    if "municipality_id" in filters:
-        stmt = stmt.where(Role.municipality_id == bindparam("municipality_id"))
-    if "state" in filters:
-        stmt = stmt.where(Role.state == bindparam("state"))
-    if "like" in filters:
-        stmt = stmt.where(or_(Role.title.ilike(bindparam("like")), Role.external_id.ilike(bindparam("like"))))
-    column = SORTS[order[0]]
-    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Role.id.desc()))
+    return counted(_roles_filtered(stmt, filters, order))
+
+
+def roles_rows(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
+               municipality_id: int | None = None, sort: str | None = None):
+    """roles_page for the list page, as plain rows with the total, in one statement (no ORM objects, no
+    separate count or status_counts query): the ids of the page's roles (`items`) and per role, in `extra`,
+    (title, external id, municipality name_ja, name_en, days per week, work style, start date, state,
+    positions, pipeline counts), the last its numbers of matches in each vocab.PIPELINE_STATES as text
+    "n:n:n:n" (`pipeline_counts`)."""
+    params, order = _roles_params(user, state, q, municipality_id, sort)
+    return paginate(_roles_rows_statements(frozenset(params), order), params, page=page, per_page=per_page)
+
+
+def pipeline_counts(text: str) -> dict[str, int]:
+    """A roles_rows pipeline counts text as {state: count} (like status_counts, all four states)."""
+    return dict(zip(PIPELINE_STATES, map(int, text.split(":")), strict=True))
+
+
+@lru_cache(maxsize=64)
+def _roles_rows_statements(filters: frozenset, order: tuple[str, bool]):
+    """roles_rows' statements for one shape of filters: the roles' ids, filtered and sorted, counted without
+    the municipality (joined for the names only); the pipeline counts from one subquery correlated per row
+    of the page (the database evaluates it for those rows only)."""
+    filtered = _roles_filtered(select(Role.id), filters, order)
+    total = select(func.count()).select_from(filtered.order_by(None).subquery()).scalar_subquery()
+    counts = [cast(func.count(case((Match.status == status, 1))), String) for status in PIPELINE_STATES]
+    text = counts[0]
+    for count in counts[1:]:
+        text = text + ":" + count
+    pipeline = (select(text).where(Match.role_id == Role.id, Match.status.in_(PIPELINE_STATES))
+                .correlate(Role).scalar_subquery())
+    rows = filtered.outerjoin(Municipality, Municipality.id == Role.municipality_id)
+    return counted(rows, (Role.title, Role.external_id, Municipality.name_ja, Municipality.name_en,
+                          Role.days_per_week, Role.work_style, Role.start_date, Role.state, Role.positions, pipeline),
+                   total=total)
 
 
 def status_counts(role_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -124,18 +171,24 @@ def open_roles() -> list[Role]:
 def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_id: int | None = None,
                        min_level: int = 1, consenting: bool | None = None, sort: str | None = None,
                        with_skills: bool = True):
-    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort.
+    """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort (the
+    API; the list page reads the same rows as plain values, `professionals_rows`).
 
-    `with_skills=False` for the page, which shows only each one's top skills (`top_skills`)."""
+    `with_skills=False` for lists that show only each one's top skills (`top_skills`)."""
+    params, order = _professionals_params(q, skill_id, min_level, consenting, sort)
+    return paginate(_professionals_statements(with_skills, frozenset(params), order), params, page=page,
+                    per_page=per_page)
+
+
+def _professionals_params(q, skill_id, min_level, consenting, sort) -> tuple[dict, tuple[str | None, bool]]:
+    """The bound values of professionals_page's filters and its order."""
     params = {"like": f"%{q}%"} if q else {}
     if skill_id:
         params.update(skill_id=skill_id, min_level=min_level)
     if consenting is not None:
         params["consenting"] = consenting
     key = (sort or "").lstrip("-")
-    order = (key if key in PRO_SORTS else None, (sort or "").startswith("-"))
-    return paginate(_professionals_statements(with_skills, frozenset(params), order), params, page=page,
-                    per_page=per_page)
+    return params, (key if key in PRO_SORTS else None, (sort or "").startswith("-"))
 
 
 @lru_cache(maxsize=64)
@@ -144,6 +197,11 @@ def _professionals_statements(with_skills: bool, filters: frozenset, order: tupl
     stmt = select(Professional)
     if with_skills:
         stmt = stmt.options(selectinload(Professional.skills))
+    return _professionals_counted(stmt, filters, order)
+
+
+def _professionals_counted(stmt, filters: frozenset, order: tuple[str | None, bool], columns=()):
+    """counted() of a select of professionals with the filters of one shape, in the list's order."""
     if "like" in filters:
         like = bindparam("like")
         stmt = stmt.where(or_(Professional.name.ilike(like), Professional.email.ilike(like),
@@ -156,7 +214,38 @@ def _professionals_statements(with_skills: bool, filters: frozenset, order: tupl
     column = PRO_SORTS[order[0]] if order[0] else Professional.id
     # Without a filter the total is the table's, kept by triggers (core/row_counts.py) instead of counted.
     total = None if filters else total_of(Professional.__table__)
-    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Professional.id), total=total)
+    return counted(stmt.order_by(column.desc() if order[1] else column.asc(), Professional.id), columns,
+                   total=total)
+
+
+TOP_SKILLS = 4  # skills shown per professional on the pool page
+
+
+def professionals_rows(*, page: int, per_page: int, q: str | None = None, skill_id: int | None = None,
+                       min_level: int = 1, consenting: bool | None = None, sort: str | None = None):
+    """professionals_page for the list page, as plain rows: the ids of the page's professionals (`items`) and
+    per professional, in `extra`, (name, external id, days per week, work style, consent, top skills), with the
+    total, in one statement. Top skills: `top_skills`' TOP_SKILLS highest levels (ties: lower skill id first),
+    picked by the database, as text "skill id:level:verified (1/0),…" in no guaranteed order (NULL: none). No
+    ORM objects, none of the columns the page does not show, no second query for the skill rows."""
+    params, order = _professionals_params(q, skill_id, min_level, consenting, sort)
+    return paginate(_professionals_rows_statements(frozenset(params), order), params, page=page,
+                    per_page=per_page)
+
+
+@lru_cache(maxsize=64)
+def _professionals_rows_statements(filters: frozenset, order: tuple[str | None, bool]):
+    """professionals_rows' statements for one shape of filters (the top skills correlated per row of the page)."""
+    ps = ProfessionalSkill
+    top = (select(ps.skill_id, ps.level, ps.verified)
+           .where(ps.professional_id == Professional.id, ps.level > 0)
+           .order_by(ps.level.desc(), ps.skill_id).limit(TOP_SKILLS).correlate(Professional).subquery())
+    text = (cast(top.c.skill_id, String) + ":" + cast(top.c.level, String) + ":"
+            + case((top.c.verified, "1"), else_="0"))
+    top_text = select(func.aggregate_strings(text, ",")).correlate(Professional).scalar_subquery()
+    return _professionals_counted(select(Professional.id), filters, order,
+                                  (Professional.name, Professional.external_id, Professional.days_per_week,
+                                   Professional.work_style, Professional.consent_to_introduce, top_text))
 
 
 def skill_names(locale: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
@@ -173,9 +262,9 @@ def skill_labels(locale: str) -> dict[int, str]:
 
 
 def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
-    """(skill id, level, verified) of each professional's n highest levels, in one query of plain rows
-    (the list page shows 25 professionals; ORM objects for their ~450 skill rows cost more than the page). The
-    statement is built once."""
+    """(skill id, level, verified) of each professional's n highest levels (ties: lower skill id first), in one
+    query of plain rows; the statement is built once. (The pool page has the database pick them instead, in
+    its rows' statement: `professionals_rows`.)"""
     out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
     if out:
         for pid, skill_id, level, verified in db.session.execute(_top_skills_statement(), {"ids": list(out)}):

@@ -11,7 +11,7 @@ from govtech.accounts.forms import ConfirmForm
 from govtech.accounts.permissions import role_required
 from govtech.core import jobs
 from govtech.core.web import commit, get_locale_code
-from govtech.talent import csv_import, queries, services
+from govtech.talent import csv_import, presenters, queries, services
 from govtech.talent.forms import ImportForm
 from govtech.talent.routes import bp
 from govtech.talent.routes.common import attempt, page_args
@@ -23,12 +23,12 @@ def professionals():
     """The pool: search by name, email, id or bio; filter by a skill at a minimum level."""
     args = request.args
     consenting = {"yes": True, "no": False}.get(args.get("consent", ""))
-    page = queries.professionals_page(q=args.get("q") or None, skill_id=args.get("skill", type=int),
+    page = queries.professionals_rows(q=args.get("q") or None, skill_id=args.get("skill", type=int),
                                       min_level=args.get("level", 2, type=int), consenting=consenting,
-                                      sort=args.get("sort"), with_skills=False, **page_args())
+                                      sort=args.get("sort"), **page_args())
     skills, skill_names = queries.skill_names(get_locale_code())
-    return render_template("talent/professionals.html", page=page, skills=skills, skill_names=skill_names,
-                           top_skills=queries.top_skills([p.id for p in page.items]))
+    return render_template("talent/professionals.html", page=page, skills=skills,
+                           rows=presenters.professional_rows(page, skill_names))
 
 
 @bp.route("/professionals/<int:professional_id>")

@@ -11,7 +11,7 @@ from govtech.accounts.permissions import role_required
 from govtech.core.errors import DomainError
 from govtech.core.web import apply_field_errors, commit, get_locale_code, safe_next_url
 from govtech.extensions import db
-from govtech.talent import access, queries, role_templates, services, workflow
+from govtech.talent import access, presenters, queries, role_templates, services, workflow
 from govtech.talent.forms import ActionForm, RoleForm
 from govtech.talent.routes import bp
 from govtech.talent.routes.common import (
@@ -38,12 +38,13 @@ def index():
 def roles():
     """Roles: the officer's municipality, or every municipality for coordinators."""
     args = request.args
-    page = queries.roles_page(user=current_user, state=args.get("state") or None, q=args.get("q") or None,
+    page = queries.roles_rows(user=current_user, state=args.get("state") or None, q=args.get("q") or None,
                               municipality_id=args.get("municipality", type=int), sort=args.get("sort"),
-                              with_requirements=False, **page_args())
-    counts = queries.status_counts([r.id for r in page.items])
-    return render_template("talent/roles.html", page=page, counts=counts, templates=role_templates.TEMPLATES,
-                           municipality_filter=current_user.role == "coordinator")
+                              **page_args())
+    coordinator = current_user.role == "coordinator"
+    return render_template("talent/roles.html", page=page, rows=presenters.role_rows(page, coordinator=coordinator),
+                           coordinator=coordinator, templates=role_templates.TEMPLATES,
+                           municipality_filter=coordinator)
 
 
 def _role_form(role=None) -> RoleForm:
