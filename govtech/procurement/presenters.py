@@ -1,12 +1,18 @@
-"""What a tender page shows to whom: steps, next actions, visible participants, amounts, forms (no writes)."""
+"""What a tender page shows to whom: steps, next actions, visible participants, amounts, forms (no writes); the
+rows and filter choices of the tender and request lists, formatted for printing."""
 from __future__ import annotations
 
+from flask import url_for
+
+from govtech.core.templating import day, id_url, number, yen
 from govtech.procurement.access import can_see_private_amounts, own_participation
 from govtech.procurement.awards import bid_scores
 from govtech.procurement.dates import tokyo_date
 from govtech.procurement.estimates import tender_estimate
 from govtech.procurement.forms import AllocationForm, BidForm, DeadlineForm, JoinForm, ReasonForm, SpecForm
+from govtech.procurement.labels import label
 from govtech.procurement.models import TENDER_FLOW, JointTender
+from govtech.procurement.web import deadline, state_badge
 
 # Coordinator buttons per state: (step endpoint argument, button style).
 NEXT_STEPS = {
@@ -73,3 +79,63 @@ def _coordinator_forms(tender: JointTender) -> dict:
         forms["allocation_form"] = AllocationForm(obj=tender)
     forms["failable"] = tender.state in ("tendering", "evaluating") and not any(b.valid for b in tender.bids)
     return forms
+
+
+def _per_value(format_one):
+    """`format_one` of one argument, called once per distinct argument: a page's rows repeat states and dates."""
+    known: dict = {}
+
+    def formatted(value):
+        try:
+            return known[value]
+        except KeyError:
+            found = known[value] = format_one(value)
+            return found
+
+    return formatted
+
+
+# The list pages format their rows here, in one loop, into tuples the template prints as they are: formatting
+# them cell by cell in the template (attribute lookups, filters and calls per cell) cost more than the query.
+def tender_rows(page) -> list[tuple]:
+    """The rows of the tender list (`queries.tender_rows_page`): reference (as `JointTender.reference`), detail
+    URL, title (plain text, escaped by the template), category, fiscal year, municipalities joined, awarded
+    total, participation deadline and state badge (Markup)."""
+    url = id_url("procurement.tender_detail", "tender_id")
+    badge = _per_value(lambda state: state_badge("tender", state))
+    day_of = _per_value(deadline)
+    return [(f"GT-{fy}-{tender_id:04d}", url(tender_id), title, category, fy, joined, yen(total),
+             day_of(survey_deadline), badge(state))
+            for tender_id, (title, fy, survey_deadline, state, category, total, joined)
+            in zip(page.items, page.extra, strict=True)]
+
+
+def request_rows(page) -> list[tuple]:
+    """The rows of the request list (`queries.request_rows_page`): detail URL, title (plain text), reference (as
+    `ProcurementRequest.reference`), municipality (None on an officer's list, which has no such column),
+    category, quantity with its unit, budget, fiscal year, desired start and state badge (Markup)."""
+    url = id_url("procurement.request_detail", "request_id")
+    badge = _per_value(lambda state: state_badge("request", state))
+    day_of = _per_value(day)
+    return [(url(request_id), title, external_id or f"REQ-{request_id}", municipality[0] if municipality else None,
+             category, f"{number(quantity)} {unit}" if unit else number(quantity), yen(budget), fy, day_of(start),
+             badge(state))
+            for request_id, (title, external_id, quantity, unit, budget, fy, start, state, category, *municipality)
+            in zip(page.items, page.extra, strict=True)]
+
+
+def state_choices(kind: str, states, chosen: str | None) -> list[tuple[str, str, bool]]:
+    """(state, translated label, chosen) of a list's state filter (kind: request or tender)."""
+    return [(state, label(kind, state), state == chosen) for state in states]
+
+
+def tender_pipeline(states: list[tuple[str, str, bool]], counts: dict[str, int]) -> list[tuple]:
+    """(URL of the tender list in the state, how many tenders are in it, label, current) over `state_choices`:
+    the states are plain words, so the URLs are the list's URL with `?state=…`, routed once."""
+    base = url_for("procurement.tenders_list")
+    return [(f"{base}?state={state}", counts.get(state, 0), name, current) for state, name, current in states]
+
+
+def category_choices(categories, lang: str, chosen: str | None) -> list[tuple[str, str, bool]]:
+    """(code, name in `lang`, chosen) of a list's category filter."""
+    return [(c.code, c.display_name(lang), c.code == chosen) for c in categories]

@@ -27,6 +27,17 @@ REQUEST_SORTS = {"title": ProcurementRequest.title, "budget": ProcurementRequest
 TENDER_SORTS = {"title": JointTender.title, "deadline": JointTender.survey_deadline, "state": JointTender.state,
                 "fy": JointTender.fiscal_year, "created": JointTender.created_at, "id": JointTender.id}
 
+# The list pages read plain rows of table columns: a statement of ORM attributes, even of columns only, runs
+# through the ORM's compile state and loading, which cost a list page about 0.1 ms more. The filters are written
+# with table columns too, so that the ORM statements (API, CSV exports) share them.
+REQUEST_TABLE, TENDER_TABLE = ProcurementRequest.__table__, JointTender.__table__
+CATEGORY_TABLE, MUNICIPALITY_TABLE = Category.__table__, Municipality.__table__
+
+
+def _table_columns(sorts: dict) -> dict:
+    """A sorts dict ({"title": Model.title, …}) with the table's columns instead of the mapped attributes."""
+    return {key: attribute.property.columns[0] for key, attribute in sorts.items()}
+
 
 def sort_key(sorts: dict, sort: str | None) -> tuple[str, bool] | None:
     """(column name, descending) of a `sort` argument ("title", "-budget"), None for the default order."""
@@ -50,13 +61,19 @@ def request_page(*, user, page: int, per_page: int, state: str | None = None, ca
                  fiscal_year: int | None = None, municipality_id: int | None = None, q: str | None = None,
                  sort: str | None = None):
     """Requests a user may list: officers their municipality's, coordinators every non-draft one."""
+    officer, params = _request_params(user, state, category, fiscal_year, municipality_id, q)
+    statements = _request_statements(officer, frozenset(params), sort_key(REQUEST_SORTS, sort))
+    return paginate(statements, params, page=page, per_page=per_page)
+
+
+def _request_params(user, state, category, fiscal_year, municipality_id, q) -> tuple[bool, dict]:
+    """(officer, the values of the filters set) of a request list: an officer's is their municipality's."""
     officer = user.role == "officer"
     params = _filters(state=state, category=category, fiscal_year=fiscal_year,
                       municipality_id=None if officer else municipality_id, like=f"%{q.strip()}%" if q else None)
     if officer:
         params["own_municipality_id"] = user.municipality_id
-    statements = _request_statements(officer, frozenset(params), sort_key(REQUEST_SORTS, sort))
-    return paginate(statements, params, page=page, per_page=per_page)
+    return officer, params
 
 
 @lru_cache(maxsize=256)
@@ -64,24 +81,59 @@ def _request_statements(officer: bool, filters: frozenset, sort):
     """request_page's statements for one shape of filters, their values bound at execution."""
     stmt = select(ProcurementRequest).options(joinedload(ProcurementRequest.municipality),
                                               joinedload(ProcurementRequest.category))
+    return counted(_sorted(_request_where(stmt, officer, filters), REQUEST_SORTS, sort,
+                           (ProcurementRequest.updated_at.desc(), ProcurementRequest.id.desc())))
+
+
+def _request_where(stmt, officer: bool, filters: frozenset, *, category_joined: bool = False):
+    """The requests a user may list (officers: their municipality's; coordinators: every non-draft one) that
+    match the filters set; Category joined for a category filter unless the statement already joins it."""
+    r, category = REQUEST_TABLE.c, CATEGORY_TABLE.c
     if officer:
-        stmt = stmt.where(ProcurementRequest.municipality_id == bindparam("own_municipality_id"))
+        stmt = stmt.where(r.municipality_id == bindparam("own_municipality_id"))
     else:
-        stmt = stmt.where(ProcurementRequest.state != "draft")
+        stmt = stmt.where(r.state != "draft")
     if "municipality_id" in filters:
-        stmt = stmt.where(ProcurementRequest.municipality_id == bindparam("municipality_id"))
+        stmt = stmt.where(r.municipality_id == bindparam("municipality_id"))
     if "state" in filters:
-        stmt = stmt.where(ProcurementRequest.state == bindparam("state"))
+        stmt = stmt.where(r.state == bindparam("state"))
     if "category" in filters:
-        stmt = (stmt.join(Category, Category.id == ProcurementRequest.category_id)
-                .where(Category.code == bindparam("category")))
+        if not category_joined:
+            stmt = stmt.join(CATEGORY_TABLE, category.id == r.category_id)
+        stmt = stmt.where(category.code == bindparam("category"))
     if "fiscal_year" in filters:
-        stmt = stmt.where(ProcurementRequest.fiscal_year == bindparam("fiscal_year"))
+        stmt = stmt.where(r.fiscal_year == bindparam("fiscal_year"))
     if "like" in filters:
-        stmt = stmt.where(or_(ProcurementRequest.title.like(bindparam("like")),
-                              ProcurementRequest.external_id.like(bindparam("like"))))
-    return counted(_sorted(stmt, REQUEST_SORTS, sort, (ProcurementRequest.updated_at.desc(),
-                                                         ProcurementRequest.id.desc())))
+        stmt = stmt.where(or_(r.title.like(bindparam("like")), r.external_id.like(bindparam("like"))))
+    return stmt
+
+
+def request_rows_page(*, user, page: int, per_page: int, lang: str, state: str | None = None,
+                      category: str | None = None, fiscal_year: int | None = None,
+                      municipality_id: int | None = None, q: str | None = None, sort: str | None = None):
+    """`request_page` for the list page: the same requests, order and total, as plain rows of the columns it
+    shows (no ORM objects). `items`: the request ids; `extra`, per id: title, external id, quantity, unit,
+    budget, fiscal year, desired start, state, category name and (coordinators) municipality name in `lang`."""
+    officer, params = _request_params(user, state, category, fiscal_year, municipality_id, q)
+    statements = _request_row_statements(officer, frozenset(params), sort_key(REQUEST_SORTS, sort), lang == "en")
+    return paginate(statements, params, page=page, per_page=per_page)
+
+
+REQUEST_ROW_SORTS = _table_columns(REQUEST_SORTS)
+
+
+@lru_cache(maxsize=256)
+def _request_row_statements(officer: bool, filters: frozenset, sort, english: bool):
+    r, category, municipality = REQUEST_TABLE.c, CATEGORY_TABLE.c, MUNICIPALITY_TABLE.c
+    stmt = (select(r.id, r.title, r.external_id, r.quantity, r.unit, r.budget_jpy, r.fiscal_year, r.desired_start,
+                   r.state, category.name_en if english else category.name_ja)
+            .join(CATEGORY_TABLE, category.id == r.category_id))
+    if not officer:  # officers see only their own municipality: no column for it
+        stmt = (stmt.add_columns(municipality.name_en if english else municipality.name_ja)
+                .join(MUNICIPALITY_TABLE, municipality.id == r.municipality_id))
+    total = select(func.count()).select_from(_request_where(select(r.id), officer, filters).subquery())
+    return counted(_sorted(_request_where(stmt, officer, filters, category_joined=True), REQUEST_ROW_SORTS, sort,
+                           (r.updated_at.desc(), r.id.desc())), total=total.scalar_subquery())
 
 
 def get_request(request_id: int) -> ProcurementRequest | None:
@@ -190,39 +242,68 @@ def pool_suggestions() -> list[PoolView]:
 
 
 def tender_page(*, page: int, per_page: int, state: str | None = None, category: str | None = None,
-                fiscal_year: int | None = None, q: str | None = None, sort: str | None = None,
-                with_participations: bool = True):
-    """All joint tenders, filtered, sorted and paginated (participants loaded in one more query; the list page,
-    which shows only how many joined, passes with_participations=False and reads `joined_counts_of(page)`).
-    The award (one per tender at most) and the number joined come in the same statement as the tenders."""
+                fiscal_year: int | None = None, q: str | None = None, sort: str | None = None):
+    """All joint tenders, filtered, sorted and paginated, with category, award and participants (in one more
+    query): the API and the CSV export. The list page reads plain rows instead (`tender_rows_page`)."""
     params = _filters(state=state, category=category, fiscal_year=fiscal_year, like=f"%{q.strip()}%" if q else None)
-    statements = _tender_statements(with_participations, frozenset(params), sort_key(TENDER_SORTS, sort))
+    statements = _tender_statements(frozenset(params), sort_key(TENDER_SORTS, sort))
     return paginate(statements, params, page=page, per_page=per_page)
 
 
 @lru_cache(maxsize=256)
-def _tender_statements(with_participations: bool, filters: frozenset, sort):
+def _tender_statements(filters: frozenset, sort):
     """tender_page's statements for one shape of filters, their values bound at execution."""
-    stmt = select(JointTender).options(joinedload(JointTender.category), joinedload(JointTender.award))
-    if with_participations:
-        stmt = stmt.options(selectinload(JointTender.participations))
+    stmt = select(JointTender).options(joinedload(JointTender.category), joinedload(JointTender.award),
+                                       selectinload(JointTender.participations))
+    return counted(_sorted(_tender_where(stmt, filters), TENDER_SORTS, sort, (JointTender.id.desc(),)))
+
+
+def _tender_where(stmt, filters: frozenset, *, category_joined: bool = False):
+    """The tenders that match the filters set; Category joined for a category filter unless already joined."""
+    t, category = TENDER_TABLE.c, CATEGORY_TABLE.c
     if "state" in filters:
-        stmt = stmt.where(JointTender.state == bindparam("state"))
+        stmt = stmt.where(t.state == bindparam("state"))
     if "category" in filters:
-        stmt = stmt.join(Category, Category.id == JointTender.category_id).where(Category.code == bindparam("category"))
+        if not category_joined:
+            stmt = stmt.join(CATEGORY_TABLE, category.id == t.category_id)
+        stmt = stmt.where(category.code == bindparam("category"))
     if "fiscal_year" in filters:
-        stmt = stmt.where(JointTender.fiscal_year == bindparam("fiscal_year"))
+        stmt = stmt.where(t.fiscal_year == bindparam("fiscal_year"))
     if "like" in filters:
-        stmt = stmt.where(JointTender.title.like(bindparam("like")))
-    joined = (select(func.count(Participation.id)).where(Participation.tender_id == JointTender.id,
-                                                         Participation.status.in_(JOINED))
-              .correlate(JointTender).scalar_subquery())
-    return counted(_sorted(stmt, TENDER_SORTS, sort, (JointTender.id.desc(),)), columns=[joined])
+        stmt = stmt.where(t.title.like(bindparam("like")))
+    return stmt
 
 
-def joined_counts_of(page) -> dict[int, int]:
-    """How many municipalities joined each tender of a `tender_page` (read with it)."""
-    return {t.id: n for t, (n,) in zip(page.items, page.extra, strict=True)}
+def _joined_count():
+    """How many municipalities joined the tender of the row (a correlated scalar subquery)."""
+    participation = Participation.__table__.c
+    return (select(func.count(participation.id)).where(participation.tender_id == TENDER_TABLE.c.id,
+                                                       participation.status.in_(JOINED))
+            .correlate(TENDER_TABLE).scalar_subquery())
+
+
+def tender_rows_page(*, page: int, per_page: int, lang: str, state: str | None = None, category: str | None = None,
+                     fiscal_year: int | None = None, q: str | None = None, sort: str | None = None):
+    """`tender_page` for the list page: the same tenders, order and total, as plain rows of the columns it shows
+    (no ORM objects). `items`: the tender ids; `extra`, per id: title, fiscal year, participation deadline,
+    state, category name in `lang`, awarded total (None without award), number of municipalities joined."""
+    params = _filters(state=state, category=category, fiscal_year=fiscal_year, like=f"%{q.strip()}%" if q else None)
+    statements = _tender_row_statements(frozenset(params), sort_key(TENDER_SORTS, sort), lang == "en")
+    return paginate(statements, params, page=page, per_page=per_page)
+
+
+TENDER_ROW_SORTS = _table_columns(TENDER_SORTS)
+
+
+@lru_cache(maxsize=256)
+def _tender_row_statements(filters: frozenset, sort, english: bool):
+    t, category, award = TENDER_TABLE.c, CATEGORY_TABLE.c, Award.__table__
+    stmt = (select(t.id, t.title, t.fiscal_year, t.survey_deadline, t.state,
+                   category.name_en if english else category.name_ja, award.c.total_jpy, _joined_count())
+            .join(CATEGORY_TABLE, category.id == t.category_id).outerjoin(award, award.c.tender_id == t.id))
+    total = select(func.count()).select_from(_tender_where(select(t.id), filters).subquery())
+    return counted(_sorted(_tender_where(stmt, filters, category_joined=True), TENDER_ROW_SORTS, sort,
+                           (t.id.desc(),)), total=total.scalar_subquery())
 
 
 def get_tender(tender_id: int) -> JointTender | None:

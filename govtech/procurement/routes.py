@@ -16,6 +16,7 @@ from govtech.procurement import queries, services
 from govtech.procurement.access import can_edit_request, can_view_request
 from govtech.procurement.forms import ImportForm, ReasonForm, RequestForm
 from govtech.procurement.models import REQUEST_STATES, fiscal_year_of
+from govtech.procurement.presenters import category_choices, request_rows, state_choices
 from govtech.procurement.tenders import tokyo_today
 
 bp = Blueprint("procurement", __name__, url_prefix="/procurement")
@@ -79,14 +80,18 @@ def _all_errors(form: RequestForm) -> None:
 def requests():
     """Officers: their municipality's requests. Coordinators: every submitted request."""
     args = request.args
-    page = queries.request_page(user=current_user, page=args.get("page", 1, type=int),
-                                per_page=current_app.config["PAGE_SIZE"], state=args.get("state") or None,
-                                category=args.get("category") or None, fiscal_year=args.get("fy", type=int),
-                                municipality_id=args.get("municipality", type=int), q=args.get("q") or None,
-                                sort=args.get("sort"))
+    page = queries.request_rows_page(user=current_user, page=args.get("page", 1, type=int),
+                                     per_page=current_app.config["PAGE_SIZE"], lang=get_locale_code(),
+                                     state=args.get("state") or None, category=args.get("category") or None,
+                                     fiscal_year=args.get("fy", type=int),
+                                     municipality_id=args.get("municipality", type=int), q=args.get("q") or None,
+                                     sort=args.get("sort"))
     categories, years, _counts = queries.list_filters()
-    return render_template("procurement/requests.html", page=page, states=REQUEST_STATES, categories=categories,
-                           years=years, municipality_filter=current_user.role != "officer")
+    officer = current_user.role == "officer"  # only officers see drafts (their own)
+    states = state_choices("request", [s for s in REQUEST_STATES if officer or s != "draft"], args.get("state"))
+    return render_template("procurement/requests.html", page=page, rows=request_rows(page), states=states,
+                           categories=category_choices(categories, get_locale_code(), args.get("category")),
+                           years=years, municipality_filter=not officer)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

@@ -16,7 +16,13 @@ from govtech.procurement import participation, queries, tenders
 from govtech.procurement.access import can_view_tender
 from govtech.procurement.forms import JoinForm, TenderForm
 from govtech.procurement.models import TENDER_STATES, fiscal_year_of
-from govtech.procurement.presenters import tender_view
+from govtech.procurement.presenters import (
+    category_choices,
+    state_choices,
+    tender_pipeline,
+    tender_rows,
+    tender_view,
+)
 from govtech.procurement.routes import bp, run_action
 
 
@@ -42,14 +48,15 @@ def detail_url(tender) -> str:
 def tenders_list():
     """Every joint tender, filtered by state, category, fiscal year or title; sortable; paginated."""
     args = request.args
-    page = queries.tender_page(page=args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
-                               state=args.get("state") or None, category=args.get("category") or None,
-                               fiscal_year=args.get("fy", type=int), q=args.get("q") or None, sort=args.get("sort"),
-                               with_participations=False)
+    page = queries.tender_rows_page(page=args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
+                                    lang=get_locale_code(), state=args.get("state") or None,
+                                    category=args.get("category") or None, fiscal_year=args.get("fy", type=int),
+                                    q=args.get("q") or None, sort=args.get("sort"))
     categories, years, counts = queries.list_filters(pipeline=True)
-    return render_template("procurement/tenders.html", page=page, states=TENDER_STATES,
-                           joined=queries.joined_counts_of(page),
-                           categories=categories, years=years, counts=counts)
+    states = state_choices("tender", TENDER_STATES, args.get("state"))
+    return render_template("procurement/tenders.html", page=page, rows=tender_rows(page), states=states,
+                           pipeline=tender_pipeline(states, counts), years=years,
+                           categories=category_choices(categories, get_locale_code(), args.get("category")))
 
 
 @bp.route("/open-tenders")
