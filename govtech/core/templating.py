@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import format_datetime, format_decimal, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,20 +72,34 @@ def role_label(role: str) -> str:
     return translated(ROLE_LABELS.get(role, role))
 
 
+def query_args() -> dict[str, str]:
+    """The query string's arguments to carry into another link (filters of a list into its CSV, its sort and
+    page links), without those named like url_for's own options (`_external`, `_scheme`, `_method`…): they come
+    from the address bar, and passed on they made absolute or unbuildable links (a 500)."""
+    return {name: value for name, value in request.args.to_dict().items() if not name.startswith("_")}
+
+
+def _current_endpoint_url(args: dict) -> str:
+    """The current endpoint and path values with these query arguments, through the templates' cached
+    `url_for` (a list page has a link per sortable column and per page)."""
+    route = current_app.jinja_env.globals.get("url_for", url_for)
+    return route(request.endpoint, **(request.view_args or {}), **args)
+
+
 def page_url(page: int) -> str:
     """The current URL with another page number, keeping the filters."""
-    args = request.args.to_dict()
+    args = query_args()
     args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return _current_endpoint_url(args)
 
 
 def sort_url(column: str) -> str:
     """The current URL sorted by a column; clicking twice reverses the order."""
-    args = request.args.to_dict()
+    args = query_args()
     current = args.get("sort", "")
     args["sort"] = ("-" + column) if current == column else column
     args.pop("page", None)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return _current_endpoint_url(args)
 
 
 def sort_header(column: str, label) -> Markup:
@@ -186,6 +200,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, _gettext_cache={})
     app.jinja_env.filters.update(yen=yen, number=number, day=day, role_label=role_label)
     app.jinja_env.globals.update(page_url=page_url, sort_url=sort_url, sort_header=sort_header, id_url=id_url,
+                                 query_args=query_args,
                                  municipality_options=municipality_options, url_for=_url_for_template())
 
     @app.context_processor

@@ -50,3 +50,20 @@ def test_the_talent_pool_sorts_by_column_and_keeps_the_filters(app, people, make
     assert names("sort=-days") == ["Aさん", "Cさん", "Bさん"]
     html = client.get("/talent/professionals?consent=yes&sort=name").get_data(as_text=True)
     assert 'aria-sort="ascending"' in html and "consent=yes" in html and "sort=-name" in html
+
+
+def test_sort_and_page_links_ignore_address_bar_arguments_named_like_url_for_options(app, people):
+    """`?_scheme=javascript&_external=1` used to reach url_for through the sort and page links (a 500, or an
+    absolute link); such arguments are dropped, the real filters are kept, and the links are routed once."""
+    for i in range(30):
+        make_request("13307", title=f"要望{i:02d}")
+    client = _client(app, people["coordinator"])
+    for query in ("_scheme=javascript&_external=1&q=要望", "_anchor=x&q=要望", "_method=POST&q=要望"):
+        response = client.get(f"/procurement/requests?{query}")
+        assert response.status_code == 200, query
+        html = response.get_data(as_text=True)
+        links = re.findall(r'href="([^"]*sort=[^"]*|[^"]*page=2[^"]*)"', html)
+        assert links, query
+        assert all(link.startswith("/procurement/requests?") and "_" not in link.split("?")[1].split("=")[0]
+                   and "javascript" not in link and "#" not in link for link in links), links
+        assert any("q=" in link for link in links)
