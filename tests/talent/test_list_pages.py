@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from govtech.accounts.services import find_municipality
@@ -125,6 +126,8 @@ def test_pool_page_cells_top_skills_and_escaping(app, people, skill_ids, lang):
     db.session.commit()
     codes = sorted(skill_ids, key=skill_ids.get)
     db.session.get(Skill, skill_ids[codes[5]]).active = False  # taken off the map: old profiles still show it
+    renamed = db.session.get(Skill, skill_ids[codes[0]])  # names are reference data an admin may edit
+    renamed.name_ja = renamed.name_en = "<i>BI</i> & 分析"
     db.session.commit()
     names = _skill_names(lang)
     html = _client(app, people["coordinator"], lang).get("/talent/professionals?sort=name").get_data(as_text=True)
@@ -134,7 +137,7 @@ def test_pool_page_cells_top_skills_and_escaping(app, people, skill_ids, lang):
         {"remote": "リモート", "hybrid": "ハイブリッド", "onsite": "出勤"}
     for p in db.session.scalars(select(Professional)):
         top = queries.top_skills([p.id])[p.id]
-        terms = "".join(f'<span class="term">{names[s]} {level}{"✓" if verified else ""}</span>'
+        terms = "".join(f'<span class="term">{escape(names[s])} {level}{"✓" if verified else ""}</span>'
                         for s, level, verified in top)
         consent = f'<span class="badge badge-ok">{yes}</span>' if p.consent_to_introduce else \
             f'<span class="badge badge-muted">{no}</span>'
@@ -148,14 +151,28 @@ def test_pool_page_cells_top_skills_and_escaping(app, people, skill_ids, lang):
             f'<td><a href="/talent/professionals/{p.id}">{p.name}</a><br><span class="muted small">{p.external_id}'
             f'</span></td> <td>{terms}</td> <td class="num">{p.days_per_week:g}</td> <td>{styles[p.work_style]}</td> '
             f'<td>{consent}</td>')
-    assert "<script>alert" not in html
+    assert "<script>alert" not in html and "<i>BI</i>" not in html
+    assert rows[str(ids["Alpha pro"])].count("&lt;i&gt;BI&lt;/i&gt; &amp; 分析 3</span>") == 1
+    filtered = _client(app, people["coordinator"], lang).get(
+        f"/talent/professionals?skill={skill_ids[codes[0]]}&level=3").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d*)" ?(selected)?>([^<]*)</option>', filtered.split('id="skill"')[1].split(
+        "</select>")[0])
+    active = list(db.session.execute(select(Skill.id, Skill.name_en if lang == "en" else Skill.name_ja).where(
+        Skill.active.is_(True)).order_by(Skill.position)))
+    assert options == [("", "", "Any" if lang == "en" else "すべて")] + [
+        (str(sid), "selected" if sid == skill_ids[codes[0]] else "", str(escape(name))) for sid, name in active]
+    levels = re.findall(r'<option value="(\d)" ?(selected)?>([^<]*)</option>', filtered.split('id="level"')[1].split(
+        "</select>")[0])
+    assert levels == ([("1", "", "1 Awareness"), ("2", "", "2 Working"), ("3", "selected", "3 Practitioner"),
+                       ("4", "", "4 Expert")] if lang == "en" else
+                      [("1", "", "1 知識"), ("2", "", "2 実務"), ("3", "selected", "3 実践・指導"), ("4", "", "4 第一人者")])
     # Highest levels first, ties by skill id, verified marks kept, a fifth level 4 left out.
     assert queries.top_skills([ids["Alpha pro"]])[ids["Alpha pro"]] == [
         (skill_ids[codes[i]], level, verified) for i, level, verified in
         ((1, 4, True), (5, 4, False), (0, 3, False), (2, 3, False))]
     assert queries.top_skills([ids["Epsilon pro"]])[ids["Epsilon pro"]] == [
         (skill_ids[codes[12 + i]], 4, False) for i in range(4)]
-    assert f'{names[skill_ids[codes[1]]]} 4✓</span><span class="term">{names[skill_ids[codes[5]]]} 4</span>' \
+    assert f'{escape(names[skill_ids[codes[1]]])} 4✓</span><span class="term">{names[skill_ids[codes[5]]]} 4</span>' \
         in rows[str(ids["Alpha pro"])]
     assert rows[str(ids["Gamma pro"])].count('class="term"') == 0  # no skills, no terms
     assert rows[str(ids["Delta pro"])].count('class="term"') == 1  # levels 0 are not shown

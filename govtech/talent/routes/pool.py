@@ -27,8 +27,8 @@ def professionals():
                                       min_level=args.get("level", 2, type=int), consenting=consenting,
                                       sort=args.get("sort"), **page_args())
     skills, skill_names = queries.skill_names(get_locale_code())
-    return render_template("talent/professionals.html", page=page, skills=skills,
-                           rows=presenters.professional_rows(page, skill_names))
+    return render_template("talent/professionals.html", page=page, rows=presenters.professional_rows(page, skill_names),
+                           skill_options=presenters.skill_options(skills, args.get("skill")))
 
 
 @bp.route("/professionals/<int:professional_id>")
