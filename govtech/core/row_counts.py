@@ -7,8 +7,10 @@ transaction after every INSERT and DELETE (and TRUNCATE, on PostgreSQL; see belo
 count(*) while holding the table's lock: the kept count is exact in every snapshot, like count(*).
 `total_of` reads it, and counts instead when the table has no kept count (triggers not installed).
 
+Tracked: professionals (the pool page) and roles (the coordinators' roles page, 5,000 open nationwide).
 Concurrent transactions that insert into or delete from a tracked table wait for each other (until commit);
-professionals are added by imports and sign-ups, not by many writers at once.
+professionals are added by imports and sign-ups, roles by officers one at a time and by imports, not by many
+writers at once.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy import func, select, text
 from govtech.core.models import RowCount
 from govtech.extensions import db
 
-TRACKED = ("professional",)
+TRACKED = ("professional", "role")
 
 # PostgreSQL: a writing statement only marks its table "to settle" in row_count (an insert that does nothing
 # when the mark is there, so 50,000 single-row INSERTs of an import cost little); a deferred trigger on the

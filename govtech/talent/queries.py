@@ -77,7 +77,7 @@ def _roles_statements(with_requirements: bool, filters: frozenset, order: tuple[
     stmt = select(Role)
     if with_requirements:
         stmt = stmt.options(selectinload(Role.requirements))
-    return counted(_roles_filtered(stmt, filters, order))
+    return counted(_roles_filtered(stmt, filters, order), total=None if filters else total_of(Role.__table__))
 
 
 def roles_rows(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
@@ -102,7 +102,9 @@ def _roles_rows_statements(filters: frozenset, order: tuple[str, bool]):
     the municipality (joined for the names only); the pipeline counts from one subquery correlated per row
     of the page (the database evaluates it for those rows only)."""
     filtered = _roles_filtered(select(Role.id), filters, order)
-    total = select(func.count()).select_from(filtered.order_by(None).subquery()).scalar_subquery()
+    # Without a filter (coordinators) the total is the table's, kept by triggers (core/row_counts.py).
+    total = total_of(Role.__table__) if not filters else (
+        select(func.count()).select_from(filtered.order_by(None).subquery()).scalar_subquery())
     counts = [cast(func.count(case((Match.status == status, 1))), String) for status in PIPELINE_STATES]
     text = counts[0]
     for count in counts[1:]:

@@ -133,3 +133,28 @@ def test_concurrent_writers_settle_an_exact_count(pg_url):
             assert kept == reader.execute(select(func.count()).select_from(Professional)).scalar() == 12
         db.session.remove()
         engine.dispose()
+
+
+def test_roles_are_counted_by_the_kept_count_too(app, people, make_role):
+    """The coordinators' unfiltered roles list reads the kept count of `role`; an officer's list (own
+    municipality) and filtered lists count; both equal count(*) after inserts and deletes."""
+    from govtech.talent.models import Role
+
+    def kept_roles():
+        return db.session.scalar(select(RowCount.n).where(RowCount.table_name == "role"))
+
+    roles = [make_role(title=f"募集{i}") for i in range(3)] + [make_role(title="世田谷", municipality="13112")]
+    db.session.commit()
+    assert kept_roles() == 4
+    db.session.delete(roles[0])
+    db.session.commit()
+    counted = db.session.scalar(select(func.count()).select_from(Role))
+    assert kept_roles() == counted == 3
+    coordinator, officer = people["coordinator"], people["officer"]
+    assert queries.roles_rows(user=coordinator, page=1, per_page=2).total == 3
+    assert queries.roles_page(user=coordinator, page=1, per_page=2).total == 3
+    assert queries.roles_rows(user=officer, page=1, per_page=2).total == 2  # 檜原村's own
+    assert queries.roles_rows(user=coordinator, page=1, per_page=2, q="世田谷").total == 1
+    db.session.execute(text("UPDATE row_count SET n = 99 WHERE table_name = 'role'"))
+    assert queries.roles_rows(user=coordinator, page=1, per_page=2).total == 99  # read, not counted
+    db.session.rollback()
