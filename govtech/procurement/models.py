@@ -97,7 +97,12 @@ class ProcurementRequest(db.Model):
     @property
     def reference(self) -> str:
         """The external id, else a stable internal one."""
-        return self.external_id or f"REQ-{self.id}"
+        return self.reference_of(self.id, self.external_id)
+
+    @staticmethod
+    def reference_of(request_id: int, external_id: str | None) -> str:
+        """`reference` from the two columns (list rows read without the ORM)."""
+        return external_id or f"REQ-{request_id}"
 
     def __repr__(self) -> str:
         return f"<ProcurementRequest {self.id} {self.state}>"
@@ -165,7 +170,12 @@ class JointTender(db.Model):
     @property
     def reference(self) -> str:
         """Human reference, e.g. GT-2026-0007 (fiscal year and id)."""
-        return f"GT-{self.fiscal_year}-{self.id:04d}"
+        return self.reference_of(self.id, self.fiscal_year)
+
+    @staticmethod
+    def reference_of(tender_id: int, fiscal_year: int) -> str:
+        """`reference` from the two columns (list rows read without the ORM)."""
+        return f"GT-{fiscal_year}-{tender_id:04d}"
 
     @property
     def mix(self) -> dict[str, float] | None:

@@ -11,7 +11,7 @@ from govtech.procurement.dates import tokyo_date
 from govtech.procurement.estimates import tender_estimate
 from govtech.procurement.forms import AllocationForm, BidForm, DeadlineForm, JoinForm, ReasonForm, SpecForm
 from govtech.procurement.labels import label
-from govtech.procurement.models import TENDER_FLOW, JointTender
+from govtech.procurement.models import TENDER_FLOW, JointTender, ProcurementRequest
 from govtech.procurement.web import deadline, state_badge
 
 # Coordinator buttons per state: (step endpoint argument, button style).
@@ -104,7 +104,7 @@ def tender_rows(page) -> list[tuple]:
     url = id_url("procurement.tender_detail", "tender_id")
     badge = _per_value(lambda state: state_badge("tender", state))
     day_of = _per_value(deadline)
-    return [(f"GT-{fy}-{tender_id:04d}", url(tender_id), title, category, fy, joined, yen(total),
+    return [(JointTender.reference_of(tender_id, fy), url(tender_id), title, category, fy, joined, yen(total),
              day_of(survey_deadline), badge(state))
             for tender_id, (title, fy, survey_deadline, state, category, total, joined)
             in zip(page.items, page.extra, strict=True)]
@@ -117,7 +117,7 @@ def request_rows(page) -> list[tuple]:
     url = id_url("procurement.request_detail", "request_id")
     badge = _per_value(lambda state: state_badge("request", state))
     day_of = _per_value(day)
-    return [(url(request_id), title, external_id or f"REQ-{request_id}", municipality[0] if municipality else None,
+    return [(url(request_id), title, ProcurementRequest.reference_of(request_id, external_id), municipality[0] if municipality else None,
              category, f"{number(quantity)} {unit}" if unit else number(quantity), yen(budget), fy, day_of(start),
              badge(state))
             for request_id, (title, external_id, quantity, unit, budget, fy, start, state, category, *municipality)
