@@ -88,21 +88,14 @@ def _request_statements(officer: bool, filters: frozenset, sort):
 def _request_where(stmt, officer: bool, filters: frozenset, *, category_joined: bool = False):
     """The requests a user may list (officers: their municipality's; coordinators: every non-draft one) that
     match the filters set; Category joined for a category filter unless the statement already joins it."""
-    r, category = REQUEST_TABLE.c, CATEGORY_TABLE.c
+    r = REQUEST_TABLE.c
     if officer:
         stmt = stmt.where(r.municipality_id == bindparam("own_municipality_id"))
     else:
         stmt = stmt.where(r.state != "draft")
     if "municipality_id" in filters:
         stmt = stmt.where(r.municipality_id == bindparam("municipality_id"))
-    if "state" in filters:
-        stmt = stmt.where(r.state == bindparam("state"))
-    if "category" in filters:
-        if not category_joined:
-            stmt = stmt.join(CATEGORY_TABLE, category.id == r.category_id)
-        stmt = stmt.where(category.code == bindparam("category"))
-    if "fiscal_year" in filters:
-        stmt = stmt.where(r.fiscal_year == bindparam("fiscal_year"))
+    stmt = _shared_filters(stmt, r, filters, category_joined)
     if "like" in filters:
         stmt = stmt.where(or_(r.title.like(bindparam("like")), r.external_id.like(bindparam("like"))))
     return stmt
@@ -258,17 +251,25 @@ def _tender_statements(filters: frozenset, sort):
     return counted(_sorted(_tender_where(stmt, filters), TENDER_SORTS, sort, (JointTender.id.desc(),)))
 
 
-def _tender_where(stmt, filters: frozenset, *, category_joined: bool = False):
-    """The tenders that match the filters set; Category joined for a category filter unless already joined."""
-    t, category = TENDER_TABLE.c, CATEGORY_TABLE.c
+def _shared_filters(stmt, columns, filters: frozenset, category_joined: bool):
+    """The state, category and fiscal-year filters that requests and tenders share (`columns`: the table's);
+    Category joined for a category filter unless the statement already joins it."""
     if "state" in filters:
-        stmt = stmt.where(t.state == bindparam("state"))
+        stmt = stmt.where(columns.state == bindparam("state"))
     if "category" in filters:
+        category = CATEGORY_TABLE.c
         if not category_joined:
-            stmt = stmt.join(CATEGORY_TABLE, category.id == t.category_id)
+            stmt = stmt.join(CATEGORY_TABLE, category.id == columns.category_id)
         stmt = stmt.where(category.code == bindparam("category"))
     if "fiscal_year" in filters:
-        stmt = stmt.where(t.fiscal_year == bindparam("fiscal_year"))
+        stmt = stmt.where(columns.fiscal_year == bindparam("fiscal_year"))
+    return stmt
+
+
+def _tender_where(stmt, filters: frozenset, *, category_joined: bool = False):
+    """The tenders that match the filters set; Category joined for a category filter unless already joined."""
+    t = TENDER_TABLE.c
+    stmt = _shared_filters(stmt, t, filters, category_joined)
     if "like" in filters:
         stmt = stmt.where(t.title.like(bindparam("like")))
     return stmt
