@@ -59,7 +59,7 @@ def role_rows(page, *, coordinator: bool) -> list[tuple]:
 def professional_rows(page, skill_names: dict[int, str]) -> list[tuple]:
     """(profile URL, name, external id, top skills, days per week, work style, consent badge) per professional
     of a `queries.professionals_rows` page; top skills as `<span class="term">name level✓</span>`s, highest
-    level first, then by skill id (`queries.top_skills`' order: the order within the text is not guaranteed)."""
+    level first, then by skill id (the order within the text is not guaranteed)."""
     professional_url = id_url("talent.professional_detail", "professional_id")
     consent = {True: Markup(f'<span class="badge badge-ok">{_safe("Yes")}</span>'),  # noqa: S704  # nosec B704
                False: Markup(f'<span class="badge badge-muted">{_safe("No")}</span>')}  # noqa: S704  # nosec B704

@@ -83,7 +83,7 @@ def _roles_statements(with_requirements: bool, filters: frozenset, order: tuple[
 def roles_rows(*, user, page: int, per_page: int, state: str | None = None, q: str | None = None,
                municipality_id: int | None = None, sort: str | None = None):
     """roles_page for the list page, as plain rows with the total, in one statement (no ORM objects, no
-    separate count or status_counts query): the ids of the page's roles (`items`) and per role, in `extra`,
+    separate count or pipeline-count query): the ids of the page's roles (`items`) and per role, in `extra`,
     (title, external id, municipality name_ja, name_en, days per week, work style, start date, state,
     positions, pipeline counts), the last its numbers of matches in each vocab.PIPELINE_STATES as text
     "n:n:n:n" (`pipeline_counts`)."""
@@ -92,7 +92,7 @@ def roles_rows(*, user, page: int, per_page: int, state: str | None = None, q: s
 
 
 def pipeline_counts(text: str) -> dict[str, int]:
-    """A roles_rows pipeline counts text as {state: count} (like status_counts, all four states)."""
+    """A roles_rows pipeline counts text as {state: count} (all four states)."""
     return dict(zip(PIPELINE_STATES, map(int, text.split(":")), strict=True))
 
 
@@ -115,15 +115,6 @@ def _roles_rows_statements(filters: frozenset, order: tuple[str, bool]):
     return counted(rows, (Role.title, Role.external_id, Municipality.name_ja, Municipality.name_en,
                           Role.days_per_week, Role.work_style, Role.start_date, Role.state, Role.positions, pipeline),
                    total=total)
-
-
-def status_counts(role_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Match counts per role and status (one grouped query)."""
-    out: dict[int, dict[str, int]] = {rid: {} for rid in role_ids}
-    if role_ids:
-        for rid, status, n in db.session.execute(_status_counts_statement(), {"ids": list(role_ids)}):
-            out[rid][status] = n
-    return out
 
 
 def role(role_id: int) -> Role | None:
@@ -176,7 +167,7 @@ def professionals_page(*, page: int, per_page: int, q: str | None = None, skill_
     """The pool for coordinators: search by name, email, external id or bio; filter by a skill level; sort (the
     API; the list page reads the same rows as plain values, `professionals_rows`).
 
-    `with_skills=False` for lists that show only each one's top skills (`top_skills`)."""
+    `with_skills=False`: without their skill levels."""
     params, order = _professionals_params(q, skill_id, min_level, consenting, sort)
     return paginate(_professionals_statements(with_skills, frozenset(params), order), params, page=page,
                     per_page=per_page)
@@ -227,7 +218,7 @@ def professionals_rows(*, page: int, per_page: int, q: str | None = None, skill_
                        min_level: int = 1, consenting: bool | None = None, sort: str | None = None):
     """professionals_page for the list page, as plain rows: the ids of the page's professionals (`items`) and
     per professional, in `extra`, (name, external id, days per week, work style, consent, top skills), with the
-    total, in one statement. Top skills: `top_skills`' TOP_SKILLS highest levels (ties: lower skill id first),
+    total, in one statement. Top skills: the TOP_SKILLS highest levels (ties: lower skill id first),
     picked by the database, as text "skill id:level:verified (1/0),…" in no guaranteed order (NULL: none). No
     ORM objects, none of the columns the page does not show, no second query for the skill rows."""
     params, order = _professionals_params(q, skill_id, min_level, consenting, sort)
@@ -263,37 +254,11 @@ def skill_labels(locale: str) -> dict[int, str]:
     return dict(db.session.execute(select(Skill.id, name)).all())
 
 
-def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
-    """(skill id, level, verified) of each professional's n highest levels (ties: lower skill id first), in one
-    query of plain rows; the statement is built once. (The pool page has the database pick them instead, in
-    its rows' statement: `professionals_rows`.)"""
-    out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
-    if out:
-        for pid, skill_id, level, verified in db.session.execute(_top_skills_statement(), {"ids": list(out)}):
-            if len(out[pid]) < n:
-                out[pid].append((skill_id, level, bool(verified)))
-    return out
-
-
 # Statements of the list pages built once per process, their values bound at execution: building a statement
 # and its cache key cost more than running these small ones.
 @cache
-def _status_counts_statement():
-    return (select(Match.role_id, Match.status, func.count(Match.id))
-            .where(Match.role_id.in_(bindparam("ids", expanding=True))).group_by(Match.role_id, Match.status))
-
-
-@cache
 def _skill_names_statement(english: bool):
     return select(Skill.id, Skill.name_en if english else Skill.name_ja, Skill.active).order_by(Skill.position)
-
-
-@cache
-def _top_skills_statement():
-    ps = ProfessionalSkill
-    return (select(ps.professional_id, ps.skill_id, ps.level, ps.verified)
-            .where(ps.professional_id.in_(bindparam("ids", expanding=True)), ps.level > 0)
-            .order_by(ps.professional_id, ps.level.desc(), ps.skill_id))
 
 
 def professional(professional_id: int) -> Professional | None:

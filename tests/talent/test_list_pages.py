@@ -1,7 +1,8 @@
 """The coordinators' list pages (roles, talent pool) are built from plain rows (queries.roles_rows,
 queries.professionals_rows) and display tuples (talent/presenters.py): the same rows, order, totals, cells,
-badges, links and escaping as the shared queries give (roles_page + status_counts, professionals_page +
-top_skills), in Japanese and English, on SQLite and PostgreSQL."""
+badges, links and escaping as the shared queries give (roles_page + the match counts per status,
+professionals_page + each one's top skills, both read here the plain way), in Japanese and English, on SQLite
+and PostgreSQL."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from datetime import date
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from govtech.accounts.services import find_municipality
 from govtech.core.models import Skill
@@ -24,6 +25,30 @@ PRO_QUERIES = [{}, {"sort": "name"}, {"sort": "-name"}, {"sort": "days"}, {"sort
 ROLE_QUERIES = [{}, {"sort": "title"}, {"sort": "-title"}, {"sort": "start"}, {"sort": "-start"}, {"sort": "state"},
                 {"sort": "-created"}, {"sort": "bogus"}, {"state": "open"}, {"state": "closed", "sort": "title"},
                 {"q": "role"}, {"q": "T-R-1"}, {"q": "nothing-like-it"}, {"page": 2}, {"page": 99}]
+
+
+def status_counts(role_ids) -> dict[int, dict[str, int]]:
+    """Reference: match counts per role and status, one grouped query (what the roles page read before)."""
+    out: dict[int, dict[str, int]] = {rid: {} for rid in role_ids}
+    for rid, status, n in db.session.execute(select(Match.role_id, Match.status, func.count(Match.id))
+                                             .where(Match.role_id.in_(list(role_ids)))
+                                             .group_by(Match.role_id, Match.status)):
+        out[rid][status] = n
+    return out
+
+
+def top_skills(professional_ids, n: int = 4) -> dict[int, list[tuple[int, int, bool]]]:
+    """Reference: (skill id, level, verified) of each one's n highest levels, ties by lower skill id (what the
+    pool page read before: every skill row, the first n kept)."""
+    out: dict[int, list[tuple[int, int, bool]]] = {pid: [] for pid in professional_ids}
+    ps = ProfessionalSkill
+    for pid, skill_id, level, verified in db.session.execute(
+            select(ps.professional_id, ps.skill_id, ps.level, ps.verified)
+            .where(ps.professional_id.in_(list(out)), ps.level > 0)
+            .order_by(ps.professional_id, ps.level.desc(), ps.skill_id)):
+        if len(out[pid]) < n:
+            out[pid].append((skill_id, level, bool(verified)))
+    return out
 
 
 def _client(app, user, locale: str = "ja"):
@@ -53,7 +78,7 @@ def _assert_pool_rows_agree(skill_filter: int) -> None:
         assert new.items == [p.id for p in old.items], args
         assert (new.total, new.pages, new.has_next, new.has_prev) == (old.total, old.pages, old.has_next,
                                                                       old.has_prev), args
-        top = queries.top_skills(new.items)
+        top = top_skills(new.items)
         for p, (name, external_id, days, style, consent, text) in zip(old.items, new.extra, strict=True):
             assert (name, external_id, days, style, bool(consent)) == (p.name, p.external_id, p.days_per_week,
                                                                         p.work_style, p.consent_to_introduce)
@@ -71,7 +96,7 @@ def _assert_role_rows_agree(user) -> None:
         new = queries.roles_rows(user=user, **paging, **filters)
         assert new.items == [r.id for r in old.items], args
         assert (new.total, new.pages) == (old.total, old.pages), args
-        counts = queries.status_counts(new.items)
+        counts = status_counts(new.items)
         for r, (title, external_id, name_ja, name_en, days, style, start, state, positions, pipeline) in zip(
                 old.items, new.extra, strict=True):
             assert (title, external_id, name_ja, name_en, days, style, start, state, positions) == (
@@ -136,7 +161,7 @@ def test_pool_page_cells_top_skills_and_escaping(app, people, skill_ids, lang):
     styles = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On site"} if lang == "en" else \
         {"remote": "リモート", "hybrid": "ハイブリッド", "onsite": "出勤"}
     for p in db.session.scalars(select(Professional)):
-        top = queries.top_skills([p.id])[p.id]
+        top = top_skills([p.id])[p.id]
         terms = "".join(f'<span class="term">{escape(names[s])} {level}{"✓" if verified else ""}</span>'
                         for s, level, verified in top)
         consent = f'<span class="badge badge-ok">{yes}</span>' if p.consent_to_introduce else \
@@ -167,10 +192,10 @@ def test_pool_page_cells_top_skills_and_escaping(app, people, skill_ids, lang):
                        ("4", "", "4 Expert")] if lang == "en" else
                       [("1", "", "1 知識"), ("2", "", "2 実務"), ("3", "selected", "3 実践・指導"), ("4", "", "4 第一人者")])
     # Highest levels first, ties by skill id, verified marks kept, a fifth level 4 left out.
-    assert queries.top_skills([ids["Alpha pro"]])[ids["Alpha pro"]] == [
+    assert top_skills([ids["Alpha pro"]])[ids["Alpha pro"]] == [
         (skill_ids[codes[i]], level, verified) for i, level, verified in
         ((1, 4, True), (5, 4, False), (0, 3, False), (2, 3, False))]
-    assert queries.top_skills([ids["Epsilon pro"]])[ids["Epsilon pro"]] == [
+    assert top_skills([ids["Epsilon pro"]])[ids["Epsilon pro"]] == [
         (skill_ids[codes[12 + i]], 4, False) for i in range(4)]
     assert f'{escape(names[skill_ids[codes[1]]])} 4✓</span><span class="term">{names[skill_ids[codes[5]]]} 4</span>' \
         in rows[str(ids["Alpha pro"])]
